@@ -1,0 +1,971 @@
+package org.den4j.den;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.den4j.den.backend.BlobStat;
+import org.den4j.den.backend.DenBackend;
+import org.den4j.den.backend.StoredDocument;
+import org.den4j.den.internal.AliasDoc;
+import org.den4j.den.internal.Catalog;
+import org.den4j.den.internal.Json;
+import org.den4j.den.internal.LocalBackend;
+import org.den4j.den.internal.Sha256;
+import org.den4j.den.internal.Snapshots;
+import org.den4j.den.internal.Suggestions;
+import org.den4j.den.internal.VersionDoc;
+import org.den4j.den.internal.ZipPacks;
+
+/**
+ * A den: a shared, content-addressed store of models with a registry of their metadata.
+ *
+ * <p>A model is a directory of files. Pushing stores each file once as a blob named by its SHA-256,
+ * so models that share files (a base and its fine-tunes, two projects with the same base) share the
+ * bytes. Fetching returns a local, read-only directory whose files link to the blobs.
+ *
+ * <pre>{@code
+ * try (Den den = Den.open()) {
+ *     PushResult pushed = den.push(PushRequest.builder(Path.of("qwen2-tiny"), "acme/qwen2-tiny").build());
+ *     Path dir = den.fetch("acme/qwen2-tiny@1");
+ *     List<ModelInfo> coders = den.search(RegistryQuery.builder().tag("icd10").build());
+ * }
+ * }</pre>
+ *
+ * <p>A den is thread-safe and several processes may use the same den at once. Whoever opens a den
+ * closes it.
+ */
+public final class Den implements AutoCloseable {
+    /** Pushes and fetches that move more bytes than this are worth a progress bar. */
+    public static final long PROGRESS_THRESHOLD = 8L << 20;
+
+    private final DenBackend backend;
+    private final DenConfig config;
+    private final Catalog catalog;
+    private final Snapshots snapshots;
+    private final Clock clock;
+
+    /**
+     * Opens a den on a backend; the den closes the backend when it is closed.
+     *
+     * @param backend where the bytes live
+     * @param config the configuration it was opened with
+     * @param clock the clock for timestamps
+     */
+    public Den(DenBackend backend, DenConfig config, Clock clock) {
+        this.backend = backend;
+        this.config = config;
+        this.clock = clock;
+        this.catalog = new Catalog(backend);
+        this.snapshots = new Snapshots(backend);
+    }
+
+    /** Opens the den the {@code DEN4J_*} environment describes, or the user-local default. */
+    public static Den open() {
+        return open(DenConfig.fromEnvironment());
+    }
+
+    /**
+     * Opens the den a configuration describes.
+     *
+     * @throws DenConfigException when the type has no backend yet or the location is unusable
+     */
+    public static Den open(DenConfig config) {
+        return switch (config.type()) {
+            case LOCAL_USER -> new Den(new LocalBackend(config.localRoot(), false), config, Clock.systemUTC());
+            case LOCAL_MACHINE -> new Den(new LocalBackend(config.localRoot(), true), config, Clock.systemUTC());
+            default -> throw new DenConfigException("DEN4J_TYPE", "Den type " + config.type().configName()
+                    + " needs a remote backend that is not installed; use local_user or local_machine");
+        };
+    }
+
+    /** Opens a user-local den at {@code root}, creating it when missing. */
+    public static Den at(Path root) {
+        return open(DenConfig.defaults().withPath(root));
+    }
+
+    /** The configuration this den was opened with. */
+    public DenConfig config() {
+        return config;
+    }
+
+    /** Where the den lives, for messages: a directory or a URL. */
+    public String location() {
+        return backend.location();
+    }
+
+    // ---------------------------------------------------------------- listing and resolving
+
+    /** Every model version, by name then version. */
+    public List<ModelInfo> list() {
+        return view().live();
+    }
+
+    /** Versions that have no parent. */
+    public List<ModelInfo> listBase() {
+        return list().stream().filter(ModelInfo::isBase).toList();
+    }
+
+    /**
+     * The versions derived from {@code ref}, directly or through other derivatives.
+     *
+     * @throws ModelNotFoundException when {@code ref} names no model
+     */
+    public List<ModelInfo> listDerivatives(String ref) {
+        Catalog.View view = view();
+        ModelInfo root = resolve(view, ModelRef.parse(ref));
+        Map<String, List<ModelInfo>> children = childrenByParent(view);
+        List<ModelInfo> result = new ArrayList<>();
+        collect(root.digest(), children, result, new HashSet<>());
+        result.sort(Comparator.comparing(ModelInfo::name).thenComparingInt(ModelInfo::version));
+        return result;
+    }
+
+    private static void collect(String digest, Map<String, List<ModelInfo>> children, List<ModelInfo> out,
+            Set<String> seen) {
+        if (!seen.add(digest)) {
+            return;
+        }
+        for (ModelInfo child : children.getOrDefault(digest, List.of())) {
+            out.add(child);
+            collect(child.digest(), children, out, seen);
+        }
+    }
+
+    /** True when {@code ref} names a model in the den. */
+    public boolean has(String ref) {
+        try {
+            resolve(view(), ModelRef.parse(ref));
+            return true;
+        } catch (ModelNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The model a reference names.
+     *
+     * @throws ModelNotFoundException naming what exists and the closest names
+     * @throws DenInputException when the reference is malformed
+     */
+    public ModelInfo show(String ref) {
+        return resolve(view(), ModelRef.parse(ref));
+    }
+
+    /** The files of a model. */
+    public Manifest manifest(String ref) {
+        return readManifest(show(ref));
+    }
+
+    private ModelInfo resolve(Catalog.View view, ModelRef ref) {
+        if (ref.isDigest()) {
+            List<ModelInfo> matches = view.live().stream().filter(m -> m.digest().startsWith(ref.digestPrefix()))
+                    .toList();
+            Set<String> digests = matches.stream().map(ModelInfo::digest).collect(Collectors.toSet());
+            if (digests.isEmpty()) {
+                throw new ModelNotFoundException(ref.toString(), "No model with digest " + ref + " in den " + location()
+                        + "; list digests with den list", List.of());
+            }
+            if (digests.size() > 1) {
+                throw new DenInputException("Digest prefix " + ref + " matches " + digests.size()
+                        + " models (" + matches.stream().map(ModelInfo::ref).collect(Collectors.joining(", "))
+                        + "); give more hex digits");
+            }
+            return matches.stream().max(Comparator.comparing(ModelInfo::created)).orElseThrow();
+        }
+        List<ModelInfo> versions = view.versionsOf(ref.name());
+        if (versions.isEmpty()) {
+            List<String> close = Suggestions.closest(ref.name(), view.names(), 3);
+            throw new ModelNotFoundException(ref.toString(), "No model named '" + ref.name() + "' in den " + location()
+                    + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")
+                    + " (" + view.names().size() + " model names; see den list)", close);
+        }
+        if (ref.alias() != null) {
+            AliasDoc aliases = view.aliases().getOrDefault(ref.name(), AliasDoc.EMPTY);
+            Integer version = aliases.aliases().get(ref.alias());
+            if (version == null) {
+                throw new ModelNotFoundException(ref.toString(), "Model " + ref.name() + " has no alias '" + ref.alias()
+                        + "'" + (aliases.aliases().isEmpty() ? "" : "; its aliases are " + describeAliases(aliases))
+                        + "; versions are " + versionList(versions), List.copyOf(aliases.aliases().keySet()));
+            }
+            return versions.stream().filter(m -> m.version() == version).findFirst()
+                    .orElseThrow(() -> new ModelNotFoundException(ref.toString(), "Alias " + ref + " points to version "
+                            + version + ", which was deleted; move it with den alias " + ref.name() + " " + ref.alias()
+                            + " VERSION", List.of()));
+        }
+        if (ref.version() > 0) {
+            return versions.stream().filter(m -> m.version() == ref.version()).findFirst()
+                    .orElseThrow(() -> new ModelNotFoundException(ref.toString(), "Model " + ref.name()
+                            + " has no version " + ref.version() + "; versions are " + versionList(versions),
+                            versions.stream().map(ModelInfo::ref).toList()));
+        }
+        return versions.get(versions.size() - 1);
+    }
+
+    private static String versionList(List<ModelInfo> versions) {
+        return versions.stream().map(m -> String.valueOf(m.version())).collect(Collectors.joining(", "))
+                + " (latest " + versions.get(versions.size() - 1).version() + ")";
+    }
+
+    private static String describeAliases(AliasDoc doc) {
+        return doc.aliases().entrySet().stream().map(e -> e.getKey() + "->" + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
+    private Catalog.View view() {
+        try {
+            return catalog.refresh();
+        } catch (IOException e) {
+            throw new DenException("Cannot read the registry of den " + location() + ": " + e, e);
+        }
+    }
+
+    private Manifest readManifest(ModelInfo model) {
+        try {
+            StoredDocument doc = backend.read(manifestKey(model.digest())).orElseThrow(() -> new DenException(
+                    "Manifest of " + model.ref() + " (sha256:" + model.digest() + ") is missing from den " + location()
+                            + "; push the model again to repair it"));
+            Manifest manifest = Json.MAPPER.readValue(doc.content(), Manifest.class);
+            if (!manifest.digest().equals(model.digest())) {
+                throw new DenException("Manifest of " + model.ref() + " hashes to sha256:" + manifest.digest()
+                        + " instead of sha256:" + model.digest() + "; it was altered: push the model again to repair it");
+            }
+            return manifest;
+        } catch (IOException e) {
+            throw new DenException("Cannot read the manifest of " + model.ref() + " from den " + location() + ": " + e, e);
+        }
+    }
+
+    private static String manifestKey(String digest) {
+        return "manifests/" + digest + ".json";
+    }
+
+    // ---------------------------------------------------------------- fetch
+
+    /** Fetches a model; see {@link #fetch(String, ProgressListener)}. */
+    public Path fetch(String ref) {
+        return fetch(ref, ProgressListener.NONE);
+    }
+
+    /**
+     * Returns a local, read-only directory holding the model's files, ready to load.
+     *
+     * <p>The first fetch of a model checks every file's SHA-256 and links the files to the blobs;
+     * later fetches check sizes and copy nothing. Do not write into the directory.
+     *
+     * @throws ModelNotFoundException when {@code ref} names no model
+     * @throws CorruptBlobException when a stored file is damaged; it is never silently used
+     */
+    public Path fetch(String ref, ProgressListener progress) {
+        ModelInfo model = show(ref);
+        Manifest manifest = readManifest(model);
+        try {
+            return snapshots.materialize(model.ref(), model.digest(), manifest, progress);
+        } catch (IOException e) {
+            throw new DenException("Cannot fetch " + model.ref() + " from den " + location() + ": " + e, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- push
+
+    /**
+     * Stores a model directory as a new version of its name.
+     *
+     * <p>Files are stored once: bytes the den already holds are not stored again. Pushing content
+     * that the name already has returns that version ({@link PushResult#alreadyPresent()}). The new
+     * version becomes visible only after all its bytes are stored, so a push that dies leaves no
+     * half-visible model.
+     *
+     * @throws DenInputException when the directory is missing or empty, or a name or tag is invalid
+     * @throws ModelNotFoundException when the parent names no model
+     */
+    public PushResult push(PushRequest request) {
+        Path dir = request.directory().toAbsolutePath().normalize();
+        if (!Files.exists(dir)) {
+            throw new DenInputException("Model directory " + dir + " does not exist; pass the directory that holds "
+                    + "the model files");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new DenInputException("Model path " + dir + " is a file, not a directory; pass the directory that "
+                    + "holds it (or import a zip with den import)");
+        }
+        ModelInfo parent = request.parent() == null ? null : show(request.parent());
+        List<Path> files = listFiles(dir);
+        if (files.isEmpty()) {
+            throw new DenInputException("Model directory " + dir + " holds no files; a model needs at least one file");
+        }
+        long total = 0;
+        for (Path f : files) {
+            try {
+                total += Files.size(f);
+            } catch (IOException e) {
+                throw new DenInputException("Cannot read " + f + ": " + e, e);
+            }
+        }
+        ProgressListener progress = request.progress();
+        AtomicLong newBytes = new AtomicLong();
+        AtomicLong reusedBytes = new AtomicLong();
+        List<FileEntry> entries;
+        try (DenBackend.Staging staging = backend.openStaging()) {
+            progress.start("push " + request.name(), total);
+            try {
+                entries = storeFiles(dir, files, staging.directory(), progress, newBytes, reusedBytes);
+            } finally {
+                progress.finish();
+            }
+            Manifest manifest = new Manifest(entries);
+            String digest = manifest.digest();
+            backend.create(manifestKey(digest), Json.bytes(manifest));
+            return commitVersion(request, manifest, digest, parent, newBytes.get(), reusedBytes.get());
+        } catch (IOException e) {
+            throw new DenException("Push of " + request.name() + " from " + dir + " to den " + location() + " failed: "
+                    + e + "; nothing was made visible, push again", e);
+        }
+    }
+
+    private static List<Path> listFiles(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new DenInputException("Cannot list model directory " + dir + ": " + e, e);
+        }
+    }
+
+    private List<FileEntry> storeFiles(Path dir, List<Path> files, Path staging, ProgressListener progress,
+            AtomicLong newBytes, AtomicLong reusedBytes) throws IOException {
+        int threads = Math.max(1, Math.min(4, Math.min(files.size(), Runtime.getRuntime().availableProcessors())));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "den-push");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<FileEntry>> futures = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                Path file = files.get(i);
+                Path tmp = staging.resolve("f" + i);
+                futures.add(pool.submit(() -> storeFile(dir, file, tmp, progress, newBytes, reusedBytes)));
+            }
+            List<FileEntry> entries = new ArrayList<>();
+            for (Future<FileEntry> f : futures) {
+                entries.add(f.get());
+            }
+            return entries;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new DenException("Push failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DenException("Push interrupted; nothing was made visible", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private FileEntry storeFile(Path dir, Path file, Path tmp, ProgressListener progress, AtomicLong newBytes,
+            AtomicLong reusedBytes) throws IOException {
+        String relative = dir.relativize(file).toString().replace('\\', '/');
+        // Copy and hash in one pass; the copy, not the source, becomes the blob, so a source that
+        // changes during the push cannot produce a blob that does not match its name.
+        Sha256.Copy copy = Sha256.copy(file, tmp, progress::advance);
+        OptionalLong existing = backend.blobSize(copy.sha256());
+        if (existing.isPresent() && existing.getAsLong() == copy.size()) {
+            Files.deleteIfExists(tmp);
+            backend.touchBlob(copy.sha256());
+            reusedBytes.addAndGet(copy.size());
+        } else if (backend.putBlob(copy.sha256(), tmp)) {
+            newBytes.addAndGet(copy.size());
+        } else {
+            reusedBytes.addAndGet(copy.size());
+        }
+        return new FileEntry(relative, copy.size(), copy.sha256());
+    }
+
+    private PushResult commitVersion(PushRequest request, Manifest manifest, String digest, ModelInfo parent,
+            long newBytes, long reusedBytes) throws IOException {
+        String name = request.name();
+        // Versions are claimed with create-only writes: of two pushes racing for number N one wins and
+        // the other looks again, finds the winner (same content: converge) or takes N+1.
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            Catalog.View view = catalog.refresh();
+            Optional<ModelInfo> same = view.versionsOf(name).stream().filter(m -> m.digest().equals(digest)).findFirst();
+            if (same.isPresent()) {
+                return new PushResult(same.get(), true, newBytes, reusedBytes);
+            }
+            TreeMap<Integer, VersionDoc> all = view.byName().get(name);
+            int version = all == null || all.isEmpty() ? 1 : all.lastKey() + 1;
+            Instant now = clock.instant();
+            ModelInfo info = new ModelInfo(name, version, digest, request.description(), request.tags(),
+                    parent == null ? null : parent.digest(), parent == null ? null : parent.ref(), request.metadata(),
+                    now, now, manifest.size(), manifest.files().size());
+            if (backend.create(VersionDoc.key(name, version), Json.bytes(new VersionDoc(info, null)))) {
+                return new PushResult(info, false, newBytes, reusedBytes);
+            }
+        }
+        throw new DenException("Could not claim a version number for " + name + " after 1000 attempts; too many "
+                + "concurrent pushes of this name");
+    }
+
+    // ---------------------------------------------------------------- metadata, delete, aliases
+
+    /**
+     * Replaces the description, tags and registry metadata of a model version.
+     *
+     * @throws ModelNotFoundException when {@code ref} names no model
+     */
+    public ModelInfo update(String ref, String description, List<String> tags, ModelMetadata metadata) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            ModelInfo model = show(ref);
+            String key = VersionDoc.key(model.name(), model.version());
+            try {
+                StoredDocument doc = backend.read(key).orElseThrow(() -> new ModelNotFoundException(ref,
+                        "Model " + ref + " was deleted meanwhile", List.of()));
+                VersionDoc current = Json.MAPPER.readValue(doc.content(), VersionDoc.class);
+                ModelInfo updated = current.model().withMetadata(description == null ? model.description() : description,
+                        tags == null ? model.tags() : tags, metadata == null ? model.metadata() : metadata,
+                        clock.instant());
+                if (backend.replace(key, Json.bytes(new VersionDoc(updated, current.deleted())), doc.etag())) {
+                    return updated;
+                }
+            } catch (IOException e) {
+                throw new DenException("Cannot update " + model.ref() + " in den " + location() + ": " + e, e);
+            }
+        }
+        throw new DenException("Could not update " + ref + ": it kept changing under concurrent writers");
+    }
+
+    /**
+     * Deletes a model version. Its number is never reused; its bytes go at the next {@link #gc()}.
+     *
+     * @param force delete even when other models derive from it
+     * @throws ModelInUseException when derivatives exist and {@code force} is false
+     * @throws ModelNotFoundException when {@code ref} names no model
+     */
+    public ModelInfo delete(String ref, boolean force) {
+        Catalog.View view = view();
+        ModelInfo model = resolve(view, ModelRef.parse(ref));
+        boolean digestLivesOn = view.live().stream()
+                .anyMatch(m -> m.digest().equals(model.digest()) && !m.ref().equals(model.ref()));
+        List<String> derivatives = childrenByParent(view).getOrDefault(model.digest(), List.of()).stream()
+                .map(ModelInfo::ref).toList();
+        if (!force && !digestLivesOn && !derivatives.isEmpty()) {
+            throw new ModelInUseException(model.ref(), derivatives);
+        }
+        String key = VersionDoc.key(model.name(), model.version());
+        try {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                StoredDocument doc = backend.read(key).orElseThrow(() -> new ModelNotFoundException(ref,
+                        "Model " + ref + " was deleted meanwhile", List.of()));
+                VersionDoc current = Json.MAPPER.readValue(doc.content(), VersionDoc.class);
+                if (current.deleted() != null) {
+                    throw new ModelNotFoundException(ref, "Model " + model.ref() + " was deleted meanwhile", List.of());
+                }
+                if (backend.replace(key, Json.bytes(new VersionDoc(current.model(), clock.instant())), doc.etag())) {
+                    break;
+                }
+            }
+            AliasDoc aliases = view.aliases().getOrDefault(model.name(), AliasDoc.EMPTY);
+            for (Map.Entry<String, Integer> e : aliases.aliases().entrySet()) {
+                if (e.getValue() == model.version()) {
+                    changeAlias(model.name(), e.getKey(), 0);
+                }
+            }
+        } catch (IOException e) {
+            throw new DenException("Cannot delete " + model.ref() + " from den " + location() + ": " + e, e);
+        }
+        return model;
+    }
+
+    /**
+     * Points an alias of a model name at one of its versions, creating or moving it.
+     *
+     * @throws ModelNotFoundException when the version does not exist
+     * @throws DenInputException when the alias is not valid
+     */
+    public void alias(String name, String alias, int version) {
+        ModelRef.checkAlias(alias);
+        show(ModelRef.of(name, version).toString());
+        changeAlias(name, alias, version);
+    }
+
+    /**
+     * Removes an alias.
+     *
+     * @throws ModelNotFoundException when the name has no such alias
+     */
+    public void removeAlias(String name, String alias) {
+        ModelRef.checkAlias(alias);
+        if (!aliases(name).containsKey(alias)) {
+            show(name);
+            throw new ModelNotFoundException(name + "@" + alias, "Model " + name + " has no alias '" + alias
+                    + "' to remove; its aliases are " + aliases(name).keySet(), List.copyOf(aliases(name).keySet()));
+        }
+        changeAlias(name, alias, 0);
+    }
+
+    /** The aliases of a name and the versions they point to. */
+    public Map<String, Integer> aliases(String name) {
+        return view().aliases().getOrDefault(ModelRef.checkName(name), AliasDoc.EMPTY).aliases();
+    }
+
+    /** Every change of every alias of a name, oldest first. */
+    public List<AliasChange> aliasHistory(String name) {
+        return view().aliases().getOrDefault(ModelRef.checkName(name), AliasDoc.EMPTY).history();
+    }
+
+    private void changeAlias(String name, String alias, int version) {
+        String key = AliasDoc.key(name);
+        try {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                Optional<StoredDocument> doc = backend.read(key);
+                AliasDoc current = doc.isPresent() ? Json.MAPPER.readValue(doc.get().content(), AliasDoc.class)
+                        : AliasDoc.EMPTY;
+                Map<String, Integer> next = new TreeMap<>(current.aliases());
+                Integer previous = version == 0 ? next.remove(alias) : next.put(alias, version);
+                List<AliasChange> history = new ArrayList<>(current.history());
+                history.add(new AliasChange(alias, version, previous == null ? 0 : previous, clock.instant(),
+                        System.getProperty("user.name", "unknown")));
+                if (backend.replace(key, Json.bytes(new AliasDoc(next, history)), doc.map(StoredDocument::etag)
+                        .orElse(null))) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new DenException("Cannot change alias " + name + "@" + alias + " in den " + location() + ": " + e, e);
+        }
+        throw new DenException("Could not change alias " + name + "@" + alias + ": it kept changing under concurrent "
+                + "writers");
+    }
+
+    // ---------------------------------------------------------------- registry
+
+    /** The versions matching a query, by name then version. */
+    public List<ModelInfo> search(RegistryQuery query) {
+        List<String> words = query.text() == null ? List.of()
+                : List.of(query.text().toLowerCase(Locale.ROOT).split("\\s+"));
+        List<ModelInfo> result = new ArrayList<>();
+        for (ModelInfo m : list()) {
+            if (matches(m, query, words)) {
+                result.add(m);
+            }
+        }
+        if (query.latestOnly()) {
+            Map<String, ModelInfo> latest = new LinkedHashMap<>();
+            for (ModelInfo m : result) {
+                latest.merge(m.name(), m, (a, b) -> a.version() >= b.version() ? a : b);
+            }
+            result = new ArrayList<>(latest.values());
+        }
+        return result;
+    }
+
+    private static boolean matches(ModelInfo m, RegistryQuery q, List<String> words) {
+        ModelMetadata meta = m.metadata();
+        if (!m.tags().containsAll(q.tags())) {
+            return false;
+        }
+        if (q.modelType() != null && !q.modelType().equalsIgnoreCase(String.valueOf(meta.modelType()))) {
+            return false;
+        }
+        if (q.architecture() != null && !q.architecture().equalsIgnoreCase(String.valueOf(meta.architecture()))) {
+            return false;
+        }
+        if (q.input() != null && !meta.hasInput(q.input())) {
+            return false;
+        }
+        if (q.output() != null && !meta.hasOutput(q.output())) {
+            return false;
+        }
+        if (!words.isEmpty()) {
+            String haystack = (m.name() + " " + m.description() + " " + String.join(" ", m.tags()) + " "
+                    + (meta.architecture() == null ? "" : meta.architecture())).toLowerCase(Locale.ROOT);
+            for (String w : words) {
+                if (!haystack.contains(w)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Figures about the den: counts, sizes and how much sharing saves. */
+    public RegistryStats stats() {
+        List<ModelInfo> all = list();
+        Map<String, Integer> byType = new TreeMap<>();
+        Map<String, Integer> byTag = new TreeMap<>();
+        long logical = 0;
+        for (ModelInfo m : all) {
+            byType.merge(m.metadata().modelType() == null ? "unknown" : m.metadata().modelType(), 1, Integer::sum);
+            for (String t : m.tags()) {
+                byTag.merge(t, 1, Integer::sum);
+            }
+            logical += m.size();
+        }
+        List<BlobStat> blobs;
+        try {
+            blobs = backend.listBlobs();
+        } catch (IOException e) {
+            throw new DenException("Cannot list the blobs of den " + location() + ": " + e, e);
+        }
+        long stored = blobs.stream().mapToLong(BlobStat::size).sum();
+        int names = (int) all.stream().map(ModelInfo::name).distinct().count();
+        int base = (int) all.stream().filter(ModelInfo::isBase).count();
+        return new RegistryStats(names, all.size(), base, logical, stored, blobs.size(), byType, byTag);
+    }
+
+    /**
+     * The lineage tree that holds {@code ref}, from its base model down to every derivative.
+     *
+     * @throws ModelNotFoundException when {@code ref} names no model
+     */
+    public LineageNode tree(String ref) {
+        Catalog.View view = view();
+        ModelInfo model = resolve(view, ModelRef.parse(ref));
+        Map<String, ModelInfo> byDigest = new HashMap<>();
+        for (ModelInfo m : view.live()) {
+            byDigest.putIfAbsent(m.digest(), m);
+        }
+        ModelInfo top = model;
+        Set<String> seen = new HashSet<>();
+        while (top.parent() != null && byDigest.containsKey(top.parent()) && seen.add(top.digest())) {
+            top = byDigest.get(top.parent());
+        }
+        return node(top, childrenByParent(view), new HashSet<>());
+    }
+
+    /** Every lineage tree: one per model version that has no parent in the den. */
+    public List<LineageNode> forest() {
+        Catalog.View view = view();
+        Set<String> digests = view.live().stream().map(ModelInfo::digest).collect(Collectors.toSet());
+        Map<String, List<ModelInfo>> children = childrenByParent(view);
+        return view.live().stream().filter(m -> m.parent() == null || !digests.contains(m.parent()))
+                .map(m -> node(m, children, new HashSet<>())).toList();
+    }
+
+    private static LineageNode node(ModelInfo model, Map<String, List<ModelInfo>> children, Set<String> path) {
+        if (!path.add(model.ref())) {
+            return new LineageNode(model, List.of());
+        }
+        List<LineageNode> kids = children.getOrDefault(model.digest(), List.of()).stream()
+                .map(c -> node(c, children, path)).toList();
+        path.remove(model.ref());
+        return new LineageNode(model, kids);
+    }
+
+    private static Map<String, List<ModelInfo>> childrenByParent(Catalog.View view) {
+        Map<String, List<ModelInfo>> children = new HashMap<>();
+        for (ModelInfo m : view.live()) {
+            if (m.parent() != null) {
+                children.computeIfAbsent(m.parent(), p -> new ArrayList<>()).add(m);
+            }
+        }
+        for (List<ModelInfo> list : children.values()) {
+            list.sort(Comparator.comparing(ModelInfo::created).thenComparing(ModelInfo::ref));
+        }
+        return children;
+    }
+
+    /**
+     * Writes every model's registry record to a file, as YAML when it ends in {@code .yaml} or
+     * {@code .yml} and as JSON otherwise.
+     */
+    public void exportRegistry(Path file) {
+        try {
+            byte[] bytes = isYaml(file) ? Json.YAML.writeValueAsBytes(list())
+                    : Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(list());
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".part");
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DenException("Cannot export the registry to " + file + ": " + e, e);
+        }
+    }
+
+    /**
+     * Applies registry records from a JSON or YAML export to the models of this den with the same
+     * name and digest (description, tags and metadata); returns the models updated.
+     *
+     * <p>Records of models this den does not hold are skipped: a registry file carries metadata, not bytes.
+     *
+     * @throws DenInputException when the file cannot be parsed
+     */
+    public List<ModelInfo> importRegistry(Path file) {
+        List<ModelInfo> records;
+        try {
+            var type = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ModelInfo.class);
+            records = isYaml(file) ? Json.YAML.readValue(file.toFile(), type) : Json.MAPPER.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new DenInputException("Registry file " + file + " is not a registry export (" + e.getMessage()
+                    + "); write it with den export-registry", e);
+        }
+        List<ModelInfo> updated = new ArrayList<>();
+        for (ModelInfo record : records) {
+            Optional<ModelInfo> match = list().stream()
+                    .filter(m -> m.name().equals(record.name()) && m.digest().equals(record.digest())).findFirst();
+            match.ifPresent(m -> updated.add(update(m.ref(), record.description(), record.tags(), record.metadata())));
+        }
+        return updated;
+    }
+
+    private static boolean isYaml(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".yaml") || n.endsWith(".yml");
+    }
+
+    // ---------------------------------------------------------------- zip packs
+
+    /**
+     * Writes a model as a zip pack: its files plus its registry record.
+     *
+     * @throws ModelNotFoundException when {@code ref} names no model
+     */
+    public void exportZip(String ref, Path zip) {
+        ModelInfo model = show(ref);
+        Path dir = fetch(ref);
+        try {
+            ZipPacks.export(dir, readManifest(model), Json.bytes(model), zip);
+        } catch (IOException e) {
+            throw new DenException("Cannot export " + model.ref() + " to " + zip + ": " + e, e);
+        }
+    }
+
+    /**
+     * Imports a zip pack or a model directory under a name. A pack's registry record supplies the
+     * description, tags and metadata that the request leaves empty.
+     *
+     * @throws DenInputException when the zip is invalid or an entry escapes the target directory
+     */
+    public PushResult importPack(Path source, PushRequest request) {
+        if (Files.isDirectory(source)) {
+            return push(new PushRequest(source, request.name(), request.description(), request.tags(), request.parent(),
+                    request.metadata(), request.progress()));
+        }
+        if (!Files.isRegularFile(source)) {
+            throw new DenInputException("Import source " + source + " does not exist; pass a zip made by den export or "
+                    + "a model directory");
+        }
+        try (DenBackend.Staging staging = backend.openStaging()) {
+            Path dir = staging.directory().resolve("pack");
+            Files.createDirectories(dir);
+            byte[] info = ZipPacks.extract(source, dir);
+            PushRequest.Builder b = PushRequest.builder(dir, request.name()).description(request.description())
+                    .tags(request.tags()).parent(request.parent()).metadata(request.metadata())
+                    .progress(request.progress());
+            if (info != null) {
+                ModelInfo packed = Json.MAPPER.readValue(info, ModelInfo.class);
+                if (request.description().isEmpty()) {
+                    b.description(packed.description());
+                }
+                if (request.tags().isEmpty()) {
+                    b.tags(packed.tags());
+                }
+                if (request.metadata().equals(ModelMetadata.EMPTY)) {
+                    b.metadata(packed.metadata());
+                }
+                if (request.parent() == null && packed.parent() != null && has("sha256:" + packed.parent())) {
+                    b.parent("sha256:" + packed.parent());
+                }
+            }
+            return push(b.build());
+        } catch (IOException e) {
+            throw new DenException("Cannot import " + source + " into den " + location() + ": " + e, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- integrity and cleanup
+
+    /** Checks every model; see {@link #verify(String)}. */
+    public VerifyReport verify() {
+        return verify(list(), ProgressListener.NONE);
+    }
+
+    /**
+     * Re-hashes every stored file of a model and reports damaged or missing ones.
+     *
+     * @throws ModelNotFoundException when {@code ref} names no model
+     */
+    public VerifyReport verify(String ref) {
+        return verify(List.of(show(ref)), ProgressListener.NONE);
+    }
+
+    /** Re-hashes the files of the given models, each distinct blob once. */
+    public VerifyReport verify(List<ModelInfo> models, ProgressListener progress) {
+        Map<String, String> verdicts = new HashMap<>();
+        List<VerifyReport.Problem> problems = new ArrayList<>();
+        int files = 0;
+        long bytes = 0;
+        long total = 0;
+        Map<ModelInfo, Manifest> manifests = new LinkedHashMap<>();
+        for (ModelInfo m : models) {
+            try {
+                Manifest manifest = readManifest(m);
+                manifests.put(m, manifest);
+                total += manifest.size();
+            } catch (DenException e) {
+                problems.add(new VerifyReport.Problem(m.ref(), "(manifest)", m.digest(), e.getMessage()));
+            }
+        }
+        progress.start("verify", total);
+        try {
+            for (Map.Entry<ModelInfo, Manifest> e : manifests.entrySet()) {
+                for (FileEntry file : e.getValue().files()) {
+                    files++;
+                    String verdict = verdicts.get(file.sha256());
+                    if (verdict == null) {
+                        verdict = checkBlob(file, progress);
+                        verdicts.put(file.sha256(), verdict);
+                        bytes += file.size();
+                    }
+                    if (!verdict.isEmpty()) {
+                        problems.add(new VerifyReport.Problem(e.getKey().ref(), file.path(), file.sha256(), verdict));
+                    }
+                }
+            }
+        } finally {
+            progress.finish();
+        }
+        return new VerifyReport(models.size(), files, bytes, problems);
+    }
+
+    private String checkBlob(FileEntry file, ProgressListener progress) {
+        try {
+            OptionalLong size = backend.blobSize(file.sha256());
+            if (size.isEmpty()) {
+                return "blob is missing";
+            }
+            if (size.getAsLong() != file.size()) {
+                return "size is " + size.getAsLong() + " bytes, expected " + file.size();
+            }
+            try (InputStream in = backend.openBlob(file.sha256())) {
+                String actual = Sha256.of(in, progress::advance);
+                return actual.equals(file.sha256()) ? "" : "content hashes to " + actual;
+            }
+        } catch (NoSuchFileException e) {
+            return "blob is missing";
+        } catch (IOException e) {
+            return "cannot read blob: " + e;
+        }
+    }
+
+    /** Collects garbage with a one-hour grace period; see {@link #gc(Duration)}. */
+    public GcReport gc() {
+        return gc(Duration.ofHours(1));
+    }
+
+    /**
+     * Removes what no model needs: blobs no live model references (when untouched for longer than
+     * {@code grace}, so a push in flight keeps the blobs it just stored), fetched directories of deleted
+     * models, and the temporary files of pushes that died.
+     */
+    public GcReport gc(Duration grace) {
+        try {
+            DenBackend.CleanupResult staging = backend.cleanStaleStaging();
+            Catalog.View view = view();
+            Set<String> liveDigests = view.live().stream().map(ModelInfo::digest).collect(Collectors.toSet());
+            Set<String> referenced = new HashSet<>();
+            for (String digest : liveDigests) {
+                Optional<StoredDocument> doc = backend.read(manifestKey(digest));
+                if (doc.isPresent()) {
+                    Manifest manifest = Json.MAPPER.readValue(doc.get().content(), Manifest.class);
+                    for (FileEntry f : manifest.files()) {
+                        referenced.add(f.sha256());
+                    }
+                }
+            }
+            // Manifests of deleted models go; those of pushes in flight have no version record yet
+            // and stay (they are small, and their push may still claim a version).
+            for (Map.Entry<String, TreeMap<Integer, VersionDoc>> e : view.byName().entrySet()) {
+                for (VersionDoc doc : e.getValue().values()) {
+                    if (doc.deleted() != null && !liveDigests.contains(doc.model().digest())) {
+                        backend.delete(manifestKey(doc.model().digest()));
+                    }
+                }
+            }
+            Instant cutoff = clock.instant().minus(grace);
+            int blobsRemoved = 0;
+            long freed = staging.bytes();
+            for (BlobStat blob : backend.listBlobs()) {
+                if (!referenced.contains(blob.digest()) && !blob.lastModified().isAfter(cutoff)) {
+                    backend.deleteBlob(blob.digest());
+                    blobsRemoved++;
+                    freed += blob.size();
+                }
+            }
+            int snapshotsRemoved = 0;
+            int tempRemoved = staging.entries();
+            Path snapRoot = backend.snapshotRoot();
+            if (Files.isDirectory(snapRoot)) {
+                try (Stream<Path> s = Files.list(snapRoot)) {
+                    for (Path p : s.toList()) {
+                        String n = p.getFileName().toString();
+                        if (n.startsWith(".tmp-")) {
+                            if (!Files.getLastModifiedTime(p).toInstant().isAfter(cutoff)) {
+                                deleteTree(p);
+                                tempRemoved++;
+                            }
+                        } else if (!liveDigests.contains(n)) {
+                            deleteTree(p);
+                            snapshotsRemoved++;
+                        }
+                    }
+                }
+            }
+            return new GcReport(blobsRemoved, freed, tempRemoved, snapshotsRemoved);
+        } catch (IOException e) {
+            throw new DenException("Garbage collection of den " + location() + " failed: " + e
+                    + "; nothing that a model needs was removed, run gc again", e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        LocalBackend.deleteTree(p);
+    }
+
+    @Override
+    public void close() {
+        try {
+            backend.close();
+        } catch (IOException e) {
+            throw new DenException("Cannot close den " + location() + ": " + e, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Den[" + config.type().configName() + " " + location() + "]";
+    }
+}

@@ -1,0 +1,120 @@
+package org.den4j.den;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A text progress bar with rate and time left, redrawn in place on a terminal stream.
+ *
+ * <pre>
+ * push acme/qwen2 [#########...........]  45%  460.2 MiB/1.0 GiB  312.4 MiB/s  ETA 2s
+ * </pre>
+ *
+ * <p>Work smaller than {@code minBytes} draws nothing. Redraws at most ten times a second.
+ */
+public final class ProgressBar implements ProgressListener {
+    private static final int WIDTH = 24;
+    private final PrintStream out;
+    private final long minBytes;
+    private final AtomicLong done = new AtomicLong();
+    private volatile String task = "";
+    private volatile long total = -1;
+    private volatile long startNanos;
+    private volatile long lastDraw;
+    private volatile boolean active;
+
+    /**
+     * @param out where to draw, usually {@code System.err}; not closed
+     * @param minBytes work below this size draws nothing
+     */
+    public ProgressBar(PrintStream out, long minBytes) {
+        this.out = out;
+        this.minBytes = minBytes;
+    }
+
+    @Override
+    public void start(String task, long totalBytes) {
+        this.task = task;
+        this.total = totalBytes;
+        this.done.set(0);
+        this.startNanos = System.nanoTime();
+        this.lastDraw = 0;
+        this.active = totalBytes < 0 || totalBytes >= minBytes;
+    }
+
+    @Override
+    public void advance(long bytes) {
+        long now = done.addAndGet(bytes);
+        if (!active) {
+            return;
+        }
+        long t = System.nanoTime();
+        if (t - lastDraw > 100_000_000L) {
+            lastDraw = t;
+            synchronized (this) {
+                out.print("\r" + line(now, t));
+                out.flush();
+            }
+        }
+    }
+
+    @Override
+    public void finish() {
+        if (active) {
+            synchronized (this) {
+                out.println("\r" + line(done.get(), System.nanoTime()));
+                out.flush();
+            }
+        }
+        active = false;
+    }
+
+    /** The bar as text for {@code bytes} done at time {@code nanos}. */
+    String line(long bytes, long nanos) {
+        double seconds = Math.max(1e-9, (nanos - startNanos) / 1e9);
+        double rate = bytes / seconds;
+        StringBuilder b = new StringBuilder(task).append(' ');
+        if (total > 0) {
+            double fraction = Math.min(1, (double) bytes / total);
+            int filled = (int) Math.round(fraction * WIDTH);
+            b.append('[').append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append(']');
+            b.append(String.format(Locale.ROOT, " %3d%%  %s/%s", Math.round(fraction * 100), bytes(bytes), bytes(total)));
+        } else {
+            b.append(bytes(bytes));
+        }
+        b.append("  ").append(bytes((long) rate)).append("/s");
+        if (total > 0 && bytes < total && rate > 0) {
+            b.append("  ETA ").append(duration((total - bytes) / rate));
+        } else if (total > 0) {
+            b.append("  in ").append(duration(seconds));
+        }
+        return b.toString();
+    }
+
+    /** Bytes in binary units, for example {@code 1.5 GiB}. */
+    public static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";
+        }
+        return (s / 3600) + "h" + String.format(Locale.ROOT, "%02d", (s % 3600) / 60) + "m";
+    }
+}

@@ -1,0 +1,116 @@
+package org.den4j.den.backend;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Where a den keeps its bytes: content-addressed blobs and small JSON documents.
+ *
+ * <p>Blobs are immutable and named by their SHA-256. Documents are written with
+ * {@link #create create-only} or {@link #replace compare-and-swap} semantics, so that concurrent
+ * writers never lose an update on any backend. Implementations are thread-safe and safe for several
+ * processes; the caller that opened a backend closes it.
+ *
+ * <p>Keys use {@code /} separators and contain only characters that are valid model names plus
+ * {@code @}.
+ */
+public interface DenBackend extends AutoCloseable {
+
+    /** A human-readable location, for example a directory or {@code s3://bucket/prefix}. */
+    String location();
+
+    /** The size of a blob, or empty when it is not stored. */
+    OptionalLong blobSize(String digest) throws IOException;
+
+    /** Opens a blob for reading; the caller closes the stream. */
+    InputStream openBlob(String digest) throws IOException;
+
+    /**
+     * Stores the verified local file {@code file} as the blob {@code digest}, taking ownership of it
+     * (the file may be moved). Storing a blob that already exists is not an error.
+     *
+     * @return true when the blob was new
+     */
+    boolean putBlob(String digest, Path file) throws IOException;
+
+    /** Marks a blob as just used, so garbage collection's grace period starts again. */
+    void touchBlob(String digest) throws IOException;
+
+    /** Deletes a blob; deleting a missing blob is not an error. */
+    void deleteBlob(String digest) throws IOException;
+
+    /** Every stored blob. */
+    List<BlobStat> listBlobs() throws IOException;
+
+    /** The blob as a local file that can be linked, when the backend keeps blobs on a local disk. */
+    default Optional<Path> localBlob(String digest) {
+        return Optional.empty();
+    }
+
+    /** Reads a document, or empty when it does not exist. */
+    Optional<StoredDocument> read(String key) throws IOException;
+
+    /**
+     * Creates a document only when no document has the key.
+     *
+     * @return false when the key already existed (nothing was written)
+     */
+    boolean create(String key, byte[] content) throws IOException;
+
+    /**
+     * Replaces a document only when its etag is still {@code expectedEtag}; with a null etag the
+     * document must not exist.
+     *
+     * @return false when another writer changed it first (nothing was written)
+     */
+    boolean replace(String key, byte[] content, String expectedEtag) throws IOException;
+
+    /** Deletes a document; deleting a missing document is not an error. */
+    void delete(String key) throws IOException;
+
+    /** The documents whose keys start with {@code prefix}. */
+    List<DocumentStat> list(String prefix) throws IOException;
+
+    /**
+     * Opens a private staging directory on local disk for one writer; files staged there can be passed
+     * to {@link #putBlob}. Closing it deletes what is left.
+     */
+    Staging openStaging() throws IOException;
+
+    /** Removes staging areas of writers that died, and returns how many entries and bytes went. */
+    default CleanupResult cleanStaleStaging() throws IOException {
+        return new CleanupResult(0, 0);
+    }
+
+    /** The local directory where fetched models are assembled, when the backend has one. */
+    Path snapshotRoot();
+
+    @Override
+    void close() throws IOException;
+
+    /** A private directory for one writer. */
+    interface Staging extends AutoCloseable {
+        /** The directory. */
+        Path directory();
+
+        /** When the writer started. */
+        Instant started();
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * What a cleanup removed.
+     *
+     * @param entries files and directories removed
+     * @param bytes bytes freed
+     */
+    record CleanupResult(int entries, long bytes) {
+    }
+}

@@ -1,0 +1,110 @@
+package org.den4j.den.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.den4j.den.DenException;
+import org.den4j.den.ModelInfo;
+import org.den4j.den.backend.DenBackend;
+import org.den4j.den.backend.DocumentStat;
+import org.den4j.den.backend.StoredDocument;
+
+/**
+ * An in-memory view of the den's version and alias documents, refreshed by etag so that only
+ * documents that changed since the last look are read again.
+ */
+public final class Catalog {
+    private final DenBackend backend;
+    private final Map<String, Cached<VersionDoc>> versions = new HashMap<>();
+    private final Map<String, Cached<AliasDoc>> aliases = new HashMap<>();
+
+    public Catalog(DenBackend backend) {
+        this.backend = backend;
+    }
+
+    /** Reads what changed and returns a consistent view. */
+    public synchronized View refresh() throws IOException {
+        List<DocumentStat> stats = backend.list("models/");
+        Set<String> seen = new HashSet<>();
+        for (DocumentStat stat : stats) {
+            String key = stat.key();
+            if (VersionDoc.isKey(key)) {
+                seen.add(key);
+                Cached<VersionDoc> c = versions.get(key);
+                if (c == null || !c.etag.equals(stat.etag())) {
+                    backend.read(key).ifPresent(d -> versions.put(key, new Cached<>(d.etag(), parse(d, VersionDoc.class))));
+                }
+            } else if (AliasDoc.isKey(key)) {
+                seen.add(key);
+                Cached<AliasDoc> c = aliases.get(key);
+                if (c == null || !c.etag.equals(stat.etag())) {
+                    backend.read(key).ifPresent(d -> aliases.put(key, new Cached<>(d.etag(), parse(d, AliasDoc.class))));
+                }
+            }
+        }
+        versions.keySet().retainAll(seen);
+        aliases.keySet().retainAll(seen);
+
+        Map<String, TreeMap<Integer, VersionDoc>> byName = new TreeMap<>();
+        List<ModelInfo> live = new ArrayList<>();
+        for (Cached<VersionDoc> c : versions.values()) {
+            VersionDoc doc = c.value;
+            byName.computeIfAbsent(doc.model().name(), n -> new TreeMap<>()).put(doc.model().version(), doc);
+            if (doc.deleted() == null) {
+                live.add(doc.model());
+            }
+        }
+        live.sort(Comparator.comparing(ModelInfo::name).thenComparingInt(ModelInfo::version));
+        Map<String, AliasDoc> aliasByName = new HashMap<>();
+        for (Map.Entry<String, Cached<AliasDoc>> e : aliases.entrySet()) {
+            aliasByName.put(AliasDoc.nameOf(e.getKey()), e.getValue().value);
+        }
+        return new View(List.copyOf(live), byName, aliasByName);
+    }
+
+    private static <T> T parse(StoredDocument doc, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(doc.content(), type);
+        } catch (IOException e) {
+            throw new DenException("Registry document " + doc.key() + " is not valid JSON (" + e.getMessage()
+                    + "); restore it from a backup or delete it and run den verify", e);
+        }
+    }
+
+    private record Cached<T>(String etag, T value) {
+    }
+
+    /**
+     * A consistent snapshot of the registry.
+     *
+     * @param live every version not deleted, by name then version
+     * @param byName every version record by name, deleted ones included
+     * @param aliases the alias document of each name that has one
+     */
+    public record View(List<ModelInfo> live, Map<String, TreeMap<Integer, VersionDoc>> byName,
+            Map<String, AliasDoc> aliases) {
+        /** The live versions of a name, oldest first. */
+        public List<ModelInfo> versionsOf(String name) {
+            TreeMap<Integer, VersionDoc> all = byName.get(name);
+            if (all == null) {
+                return List.of();
+            }
+            return all.values().stream().filter(d -> d.deleted() == null).map(VersionDoc::model).toList();
+        }
+
+        /** Names with at least one live version. */
+        public Set<String> names() {
+            Set<String> names = new java.util.TreeSet<>();
+            for (ModelInfo m : live) {
+                names.add(m.name());
+            }
+            return names;
+        }
+    }
+}

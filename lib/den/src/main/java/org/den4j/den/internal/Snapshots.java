@@ -1,0 +1,155 @@
+package org.den4j.den.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.UUID;
+import org.den4j.den.CorruptBlobException;
+import org.den4j.den.FileEntry;
+import org.den4j.den.Manifest;
+import org.den4j.den.ProgressListener;
+import org.den4j.den.backend.DenBackend;
+
+/**
+ * Turns a manifest into a local, read-only model directory whose files link to the blobs.
+ *
+ * <p>The first materialization checks every blob's SHA-256; later fetches check sizes only, which
+ * costs one {@code stat} per file and copies nothing.
+ */
+public final class Snapshots {
+    private final DenBackend backend;
+    private final Path root;
+
+    public Snapshots(DenBackend backend) {
+        this.backend = backend;
+        this.root = backend.snapshotRoot();
+    }
+
+    /** The directory a model with this digest is fetched to. */
+    public Path pathOf(String digest) {
+        return root.resolve(digest);
+    }
+
+    /**
+     * Returns the model directory, creating it from the blobs when it does not exist.
+     *
+     * @param model the model as {@code name@version}, named in errors
+     * @throws CorruptBlobException when a blob is missing or does not match the manifest
+     */
+    public Path materialize(String model, String digest, Manifest manifest, ProgressListener progress)
+            throws IOException {
+        Path target = pathOf(digest);
+        if (Files.isDirectory(target)) {
+            checkSizes(model, target, manifest);
+            return target;
+        }
+        Path building = root.resolve(".tmp-" + UUID.randomUUID());
+        Files.createDirectories(building);
+        progress.start("fetch " + model, manifest.size());
+        try {
+            for (FileEntry file : manifest.files()) {
+                Path dest = building.resolve(file.path());
+                Files.createDirectories(dest.getParent());
+                place(model, file, dest, progress);
+            }
+            try {
+                Files.move(building, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                // Another process materialized it first; theirs is as good as ours.
+                LocalBackend.deleteTree(building);
+                checkSizes(model, target, manifest);
+                return target;
+            }
+            makeReadOnly(target);
+            return target;
+        } catch (IOException | RuntimeException e) {
+            LocalBackend.deleteTree(building);
+            throw e;
+        } finally {
+            progress.finish();
+        }
+    }
+
+    private void place(String model, FileEntry file, Path dest, ProgressListener progress) throws IOException {
+        Optional<Path> local = backend.localBlob(file.sha256());
+        if (local.isPresent()) {
+            Path blob = local.get();
+            verify(model, file, blob, progress);
+            link(blob, dest);
+            return;
+        }
+        // A remote blob: download to the destination while hashing.
+        try (InputStream in = backend.openBlob(file.sha256())) {
+            Sha256.Copy copy = Sha256.copy(in, dest, progress::advance);
+            if (copy.size() != file.size() || !copy.sha256().equals(file.sha256())) {
+                throw new CorruptBlobException(model, file.path(), file.sha256(), null, "downloaded " + copy.size()
+                        + " bytes with sha256 " + copy.sha256() + ", expected " + file.size() + " bytes");
+            }
+        } catch (NoSuchFileException e) {
+            throw new CorruptBlobException(model, file.path(), file.sha256(), null, "the blob is missing");
+        }
+    }
+
+    private static void verify(String model, FileEntry file, Path blob, ProgressListener progress) throws IOException {
+        long size = Files.size(blob);
+        if (size != file.size()) {
+            throw new CorruptBlobException(model, file.path(), file.sha256(), blob, "size is " + size
+                    + " bytes, expected " + file.size());
+        }
+        String actual = Sha256.of(blob, progress::advance);
+        if (!actual.equals(file.sha256())) {
+            throw new CorruptBlobException(model, file.path(), file.sha256(), blob, "content hashes to " + actual);
+        }
+    }
+
+    /** Hard link, else symbolic link, else copy: the first the file system allows. */
+    static void link(Path blob, Path dest) throws IOException {
+        try {
+            Files.createLink(dest, blob);
+            return;
+        } catch (UnsupportedOperationException | IOException e) {
+            // Different file system or links not allowed: try a symbolic link.
+        }
+        try {
+            Files.createSymbolicLink(dest, blob);
+            return;
+        } catch (UnsupportedOperationException | IOException e) {
+            // No symbolic links either (some Windows setups): copy.
+        }
+        Files.copy(blob, dest);
+        LocalBackend.setPermissions(dest, PosixFilePermissions.fromString("r--r--r--"));
+    }
+
+    private static void checkSizes(String model, Path dir, Manifest manifest) throws IOException {
+        for (FileEntry file : manifest.files()) {
+            Path p = dir.resolve(file.path());
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (NoSuchFileException e) {
+                throw new CorruptBlobException(model, file.path(), file.sha256(), p,
+                        "the file or its blob is missing from the fetched model");
+            }
+            if (size != file.size()) {
+                throw new CorruptBlobException(model, file.path(), file.sha256(), p, "size is " + size + " bytes, expected "
+                        + file.size());
+            }
+        }
+    }
+
+    private static void makeReadOnly(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    LocalBackend.setPermissions(p, PosixFilePermissions.fromString("r-xr-xr-x"));
+                }
+            }
+        }
+    }
+}

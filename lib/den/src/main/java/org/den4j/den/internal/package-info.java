@@ -1,0 +1,2 @@
+/** Implementation of the den; not an API, may change without notice. */
+package org.den4j.den.internal;
