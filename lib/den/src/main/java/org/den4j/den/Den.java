@@ -36,6 +36,7 @@ import org.den4j.den.internal.AliasDoc;
 import org.den4j.den.internal.Catalog;
 import org.den4j.den.internal.Json;
 import org.den4j.den.internal.LocalBackend;
+import org.den4j.den.internal.MemoryRegistryIndex;
 import org.den4j.den.internal.Sha256;
 import org.den4j.den.internal.Snapshots;
 import org.den4j.den.internal.Suggestions;
@@ -69,6 +70,7 @@ public final class Den implements AutoCloseable {
     private final Catalog catalog;
     private final Snapshots snapshots;
     private final Clock clock;
+    private final RegistryIndex index;
 
     /**
      * Opens a den on a backend; the den closes the backend when it is closed.
@@ -79,10 +81,29 @@ public final class Den implements AutoCloseable {
      */
     public Den(DenBackend backend, DenConfig config, Clock clock) {
         this.backend = backend;
+        this.index = openIndex(config, backend);
         this.config = config;
         this.clock = clock;
         this.catalog = new Catalog(backend);
         this.snapshots = new Snapshots(backend);
+    }
+
+    private static RegistryIndex openIndex(DenConfig config, DenBackend backend) {
+        String name = config.registryIndex();
+        if (name.equals(DenConfig.MEMORY_INDEX)) {
+            return new MemoryRegistryIndex();
+        }
+        List<String> known = new ArrayList<>(List.of(DenConfig.MEMORY_INDEX));
+        for (RegistryIndex.Provider provider : java.util.ServiceLoader.load(RegistryIndex.Provider.class)) {
+            if (provider.name().equalsIgnoreCase(name)) {
+                Path dir = backend.snapshotRoot() == null ? null : backend.snapshotRoot().resolveSibling("index");
+                return provider.open(dir);
+            }
+            known.add(provider.name());
+        }
+        throw new DenConfigException("DEN4J_REGISTRY_INDEX", "DEN4J_REGISTRY_INDEX=" + name
+                + " names no registry index on the class path; use one of " + String.join(", ", known)
+                + " (the duckdb index needs the den4j-den-duckdb module)");
     }
 
     /** Opens the den the {@code DEN4J_*} environment describes, or the user-local default. */
@@ -570,53 +591,9 @@ public final class Den implements AutoCloseable {
 
     // ---------------------------------------------------------------- registry
 
-    /** The versions matching a query, by name then version. */
+    /** The versions matching a query, by name then version, answered by the den's registry index. */
     public List<ModelInfo> search(RegistryQuery query) {
-        List<String> words = query.text() == null ? List.of()
-                : List.of(query.text().toLowerCase(Locale.ROOT).split("\\s+"));
-        List<ModelInfo> result = new ArrayList<>();
-        for (ModelInfo m : list()) {
-            if (matches(m, query, words)) {
-                result.add(m);
-            }
-        }
-        if (query.latestOnly()) {
-            Map<String, ModelInfo> latest = new LinkedHashMap<>();
-            for (ModelInfo m : result) {
-                latest.merge(m.name(), m, (a, b) -> a.version() >= b.version() ? a : b);
-            }
-            result = new ArrayList<>(latest.values());
-        }
-        return result;
-    }
-
-    private static boolean matches(ModelInfo m, RegistryQuery q, List<String> words) {
-        ModelMetadata meta = m.metadata();
-        if (!m.tags().containsAll(q.tags())) {
-            return false;
-        }
-        if (q.modelType() != null && !q.modelType().equalsIgnoreCase(String.valueOf(meta.modelType()))) {
-            return false;
-        }
-        if (q.architecture() != null && !q.architecture().equalsIgnoreCase(String.valueOf(meta.architecture()))) {
-            return false;
-        }
-        if (q.input() != null && !meta.hasInput(q.input())) {
-            return false;
-        }
-        if (q.output() != null && !meta.hasOutput(q.output())) {
-            return false;
-        }
-        if (!words.isEmpty()) {
-            String haystack = (m.name() + " " + m.description() + " " + String.join(" ", m.tags()) + " "
-                    + (meta.architecture() == null ? "" : meta.architecture())).toLowerCase(Locale.ROOT);
-            for (String w : words) {
-                if (!haystack.contains(w)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return index.search(list(), query);
     }
 
     /** Figures about the den: counts, sizes and how much sharing saves. */
@@ -957,7 +934,7 @@ public final class Den implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        try (RegistryIndex i = index) {
             backend.close();
         } catch (IOException e) {
             throw new DenException("Cannot close den " + location() + ": " + e, e);

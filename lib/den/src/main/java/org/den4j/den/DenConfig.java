@@ -28,10 +28,14 @@ import java.util.Map;
  * @param allowPushFinetuned whether a remote den accepts pushes of fine-tuned models
  * @param allowLocalFineTune whether models from a remote den may be fine-tuned locally
  * @param backendsJson the multi-backend file ({@code DEN4J_BACKENDS_JSON}), or null
+ * @param registryIndex the registry index that answers searches ({@code DEN4J_REGISTRY_INDEX}):
+ *     {@value #MEMORY_INDEX} or a provider's name such as {@code duckdb}
  */
 public record DenConfig(DenType type, Path path, String remoteHost, Path cachePath, Duration cacheExpiration,
         long cacheMaxSize, EvictionPolicy evictionPolicy, boolean allowPushFinetuned, boolean allowLocalFineTune,
-        Path backendsJson) {
+        Path backendsJson, String registryIndex) {
+    /** The default registry index, which filters in memory. */
+    public static final String MEMORY_INDEX = "memory";
     /** Default cache expiration: 10 days. */
     public static final Duration DEFAULT_CACHE_EXPIRATION = Duration.ofDays(10);
     /** Default cache size limit: 100 GB. */
@@ -45,6 +49,8 @@ public record DenConfig(DenType type, Path path, String remoteHost, Path cachePa
         type = type == null ? DenType.LOCAL_USER : type;
         cacheExpiration = cacheExpiration == null ? DEFAULT_CACHE_EXPIRATION : cacheExpiration;
         evictionPolicy = evictionPolicy == null ? EvictionPolicy.LRU : evictionPolicy;
+        registryIndex = registryIndex == null || registryIndex.isBlank() ? MEMORY_INDEX
+                : registryIndex.trim().toLowerCase(Locale.ROOT);
         if (cacheExpiration.isNegative()) {
             throw new DenConfigException("DEN4J_LOCAL_CACHE_EXPIRATION_TIME", "Cache expiration " + cacheExpiration
                     + " is negative; use 0 or more seconds");
@@ -58,7 +64,7 @@ public record DenConfig(DenType type, Path path, String remoteHost, Path cachePa
     /** The defaults: a user-local den at the platform's data directory. */
     public static DenConfig defaults() {
         return new DenConfig(DenType.LOCAL_USER, null, null, null, DEFAULT_CACHE_EXPIRATION, DEFAULT_CACHE_MAX_SIZE,
-                EvictionPolicy.LRU, false, false, null);
+                EvictionPolicy.LRU, false, false, null, MEMORY_INDEX);
     }
 
     /** Reads the {@code DEN4J_*} variables of this process over the defaults. */
@@ -90,19 +96,26 @@ public record DenConfig(DenType type, Path path, String remoteHost, Path cachePa
         boolean fineTune = present(env, "DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE")
                 && parseBoolean(env, "DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE");
         Path backends = present(env, "DEN4J_BACKENDS_JSON") ? Path.of(env.get("DEN4J_BACKENDS_JSON").trim()) : null;
-        return new DenConfig(type, path, host, cache, expiration, maxSize, policy, push, fineTune, backends);
+        String index = present(env, "DEN4J_REGISTRY_INDEX") ? env.get("DEN4J_REGISTRY_INDEX") : d.registryIndex();
+        return new DenConfig(type, path, host, cache, expiration, maxSize, policy, push, fineTune, backends, index);
     }
 
     /** A copy with another type. */
     public DenConfig withType(DenType type) {
         return new DenConfig(type, path, remoteHost, cachePath, cacheExpiration, cacheMaxSize, evictionPolicy,
-                allowPushFinetuned, allowLocalFineTune, backendsJson);
+                allowPushFinetuned, allowLocalFineTune, backendsJson, registryIndex);
     }
 
     /** A copy with another location. */
     public DenConfig withPath(Path path) {
         return new DenConfig(type, path, remoteHost, cachePath, cacheExpiration, cacheMaxSize, evictionPolicy,
-                allowPushFinetuned, allowLocalFineTune, backendsJson);
+                allowPushFinetuned, allowLocalFineTune, backendsJson, registryIndex);
+    }
+
+    /** A copy that answers searches with another registry index. */
+    public DenConfig withRegistryIndex(String registryIndex) {
+        return new DenConfig(type, path, remoteHost, cachePath, cacheExpiration, cacheMaxSize, evictionPolicy,
+                allowPushFinetuned, allowLocalFineTune, backendsJson, registryIndex);
     }
 
     /**
