@@ -181,7 +181,7 @@ public final class Den implements AutoCloseable {
     /** True when {@code ref} names a model in the den. */
     public boolean has(String ref) {
         try {
-            resolve(view(), ModelRef.parse(ref));
+            resolve(ModelRef.parse(ref));
             return true;
         } catch (ModelNotFoundException e) {
             return false;
@@ -195,12 +195,17 @@ public final class Den implements AutoCloseable {
      * @throws DenInputException when the reference is malformed
      */
     public ModelInfo show(String ref) {
-        return resolve(view(), ModelRef.parse(ref));
+        return resolve(ModelRef.parse(ref));
     }
 
     /** The files of a model. */
     public Manifest manifest(String ref) {
         return readManifest(show(ref));
+    }
+
+    /** Resolves with the least reading: a name reference looks at that name's documents only. */
+    private ModelInfo resolve(ModelRef ref) {
+        return resolve(ref.isDigest() ? view() : viewOf(ref.name()), ref);
     }
 
     private ModelInfo resolve(Catalog.View view, ModelRef ref) {
@@ -221,10 +226,11 @@ public final class Den implements AutoCloseable {
         }
         List<ModelInfo> versions = view.versionsOf(ref.name());
         if (versions.isEmpty()) {
-            List<String> close = Suggestions.closest(ref.name(), view.names(), 3);
+            Set<String> names = view().names();
+            List<String> close = Suggestions.closest(ref.name(), names, 3);
             throw new ModelNotFoundException(ref.toString(), "No model named '" + ref.name() + "' in den " + location()
                     + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")
-                    + " (" + view.names().size() + " model names; see den list)", close);
+                    + " (" + names.size() + " model names; see den list)", close);
         }
         if (ref.alias() != null) {
             AliasDoc aliases = view.aliases().getOrDefault(ref.name(), AliasDoc.EMPTY);
@@ -263,6 +269,14 @@ public final class Den implements AutoCloseable {
             return catalog.refresh();
         } catch (IOException e) {
             throw new DenException("Cannot read the registry of den " + location() + ": " + e, e);
+        }
+    }
+
+    private Catalog.View viewOf(String name) {
+        try {
+            return catalog.refresh(ModelRef.checkName(name));
+        } catch (IOException e) {
+            throw new DenException("Cannot read the registry of den " + location() + " for " + name + ": " + e, e);
         }
     }
 
@@ -439,7 +453,7 @@ public final class Den implements AutoCloseable {
         // Versions are claimed with create-only writes: of two pushes racing for number N one wins and
         // the other looks again, finds the winner (same content: converge) or takes N+1.
         for (int attempt = 0; attempt < 1000; attempt++) {
-            Catalog.View view = catalog.refresh();
+            Catalog.View view = catalog.refresh(name);
             Optional<ModelInfo> same = view.versionsOf(name).stream().filter(m -> m.digest().equals(digest)).findFirst();
             if (same.isPresent()) {
                 return new PushResult(same.get(), true, newBytes, reusedBytes);
@@ -557,12 +571,12 @@ public final class Den implements AutoCloseable {
 
     /** The aliases of a name and the versions they point to. */
     public Map<String, Integer> aliases(String name) {
-        return view().aliases().getOrDefault(ModelRef.checkName(name), AliasDoc.EMPTY).aliases();
+        return viewOf(name).aliases().getOrDefault(name, AliasDoc.EMPTY).aliases();
     }
 
     /** Every change of every alias of a name, oldest first. */
     public List<AliasChange> aliasHistory(String name) {
-        return view().aliases().getOrDefault(ModelRef.checkName(name), AliasDoc.EMPTY).history();
+        return viewOf(name).aliases().getOrDefault(name, AliasDoc.EMPTY).history();
     }
 
     private void changeAlias(String name, String alias, int version) {

@@ -23,14 +23,65 @@ public final class Catalog {
     private final DenBackend backend;
     private final Map<String, Cached<VersionDoc>> versions = new HashMap<>();
     private final Map<String, Cached<AliasDoc>> aliases = new HashMap<>();
+    private View lastView;
 
     public Catalog(DenBackend backend) {
         this.backend = backend;
     }
 
-    /** Reads what changed and returns a consistent view. */
+    /** Reads what changed and returns a consistent view of the whole registry. */
     public synchronized View refresh() throws IOException {
-        List<DocumentStat> stats = backend.list("models/");
+        sync("models/");
+        Map<String, TreeMap<Integer, VersionDoc>> byName = new TreeMap<>();
+        List<ModelInfo> live = new ArrayList<>();
+        for (Cached<VersionDoc> c : versions.values()) {
+            VersionDoc doc = c.value;
+            byName.computeIfAbsent(doc.model().name(), n -> new TreeMap<>()).put(doc.model().version(), doc);
+            if (doc.deleted() == null) {
+                live.add(doc.model());
+            }
+        }
+        live.sort(Comparator.comparing(ModelInfo::name).thenComparingInt(ModelInfo::version));
+        Map<String, AliasDoc> aliasByName = new HashMap<>();
+        for (Map.Entry<String, Cached<AliasDoc>> e : aliases.entrySet()) {
+            aliasByName.put(AliasDoc.nameOf(e.getKey()), e.getValue().value);
+        }
+        if (lastView != null && lastView.live().equals(live) && lastView.byName().equals(byName)
+                && lastView.aliases().equals(aliasByName)) {
+            // Unchanged: hand out the same instance so indexes can cache what they built from it.
+            return lastView;
+        }
+        lastView = new View(List.copyOf(live), byName, aliasByName);
+        return lastView;
+    }
+
+    /**
+     * Reads what changed for one model name only and returns a view holding just that name, which
+     * costs a listing of that name's documents instead of the whole registry.
+     */
+    public synchronized View refresh(String name) throws IOException {
+        String prefix = "models/" + name + "/@";
+        sync(prefix);
+        TreeMap<Integer, VersionDoc> versionsOfName = new TreeMap<>();
+        List<ModelInfo> live = new ArrayList<>();
+        for (Map.Entry<String, Cached<VersionDoc>> e : versions.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                VersionDoc doc = e.getValue().value;
+                versionsOfName.put(doc.model().version(), doc);
+                if (doc.deleted() == null) {
+                    live.add(doc.model());
+                }
+            }
+        }
+        live.sort(Comparator.comparingInt(ModelInfo::version));
+        Map<String, TreeMap<Integer, VersionDoc>> byName = versionsOfName.isEmpty() ? Map.of()
+                : Map.of(name, versionsOfName);
+        Cached<AliasDoc> alias = aliases.get(AliasDoc.key(name));
+        return new View(List.copyOf(live), byName, alias == null ? Map.of() : Map.of(name, alias.value));
+    }
+
+    private void sync(String prefix) throws IOException {
+        List<DocumentStat> stats = backend.list(prefix);
         Set<String> seen = new HashSet<>();
         for (DocumentStat stat : stats) {
             String key = stat.key();
@@ -48,24 +99,8 @@ public final class Catalog {
                 }
             }
         }
-        versions.keySet().retainAll(seen);
-        aliases.keySet().retainAll(seen);
-
-        Map<String, TreeMap<Integer, VersionDoc>> byName = new TreeMap<>();
-        List<ModelInfo> live = new ArrayList<>();
-        for (Cached<VersionDoc> c : versions.values()) {
-            VersionDoc doc = c.value;
-            byName.computeIfAbsent(doc.model().name(), n -> new TreeMap<>()).put(doc.model().version(), doc);
-            if (doc.deleted() == null) {
-                live.add(doc.model());
-            }
-        }
-        live.sort(Comparator.comparing(ModelInfo::name).thenComparingInt(ModelInfo::version));
-        Map<String, AliasDoc> aliasByName = new HashMap<>();
-        for (Map.Entry<String, Cached<AliasDoc>> e : aliases.entrySet()) {
-            aliasByName.put(AliasDoc.nameOf(e.getKey()), e.getValue().value);
-        }
-        return new View(List.copyOf(live), byName, aliasByName);
+        versions.keySet().removeIf(k -> k.startsWith(prefix) && !seen.contains(k));
+        aliases.keySet().removeIf(k -> k.startsWith(prefix) && !seen.contains(k));
     }
 
     private static <T> T parse(StoredDocument doc, Class<T> type) {
