@@ -84,8 +84,12 @@ public final class Den implements AutoCloseable {
         this.index = openIndex(config, backend);
         this.config = config;
         this.clock = clock;
-        this.catalog = new Catalog(backend);
+        this.catalog = new Catalog(backend, indexDirectory(backend));
         this.snapshots = new Snapshots(backend);
+    }
+
+    private static Path indexDirectory(DenBackend backend) {
+        return backend.snapshotRoot() == null ? null : backend.snapshotRoot().resolveSibling("index");
     }
 
     private static RegistryIndex openIndex(DenConfig config, DenBackend backend) {
@@ -96,8 +100,7 @@ public final class Den implements AutoCloseable {
         List<String> known = new ArrayList<>(List.of(DenConfig.MEMORY_INDEX));
         for (RegistryIndex.Provider provider : java.util.ServiceLoader.load(RegistryIndex.Provider.class)) {
             if (provider.name().equalsIgnoreCase(name)) {
-                Path dir = backend.snapshotRoot() == null ? null : backend.snapshotRoot().resolveSibling("index");
-                return provider.open(dir);
+                return provider.open(indexDirectory(backend));
             }
             known.add(provider.name());
         }
@@ -885,7 +888,8 @@ public final class Den implements AutoCloseable {
     public GcReport gc(Duration grace) {
         try {
             DenBackend.CleanupResult staging = backend.cleanStaleStaging();
-            Catalog.View view = view();
+            // Look at every document, not the journal: gc must not miss a live model.
+            Catalog.View view = catalog.resync();
             Set<String> liveDigests = view.live().stream().map(ModelInfo::digest).collect(Collectors.toSet());
             Set<String> referenced = new HashSet<>();
             for (String digest : liveDigests) {

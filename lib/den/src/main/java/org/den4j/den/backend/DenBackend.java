@@ -77,6 +77,18 @@ public interface DenBackend extends AutoCloseable {
     List<DocumentStat> list(String prefix) throws IOException;
 
     /**
+     * The keys of documents written or deleted since {@code position} in the backend's change
+     * journal, and the position after them; empty when the backend keeps no journal (readers then
+     * list all documents to notice changes). Position 0 is the journal's start.
+     *
+     * <p>A key appears after its document changed, so a reader that re-reads the listed keys sees
+     * every change up to the returned position.
+     */
+    default Optional<Changes> changesSince(long position) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
      * Opens a private staging directory on local disk for one writer; files staged there can be passed
      * to {@link #putBlob}. Closing it deletes what is left.
      */
@@ -103,6 +115,15 @@ public interface DenBackend extends AutoCloseable {
 
         @Override
         void close() throws IOException;
+    }
+
+    /**
+     * Documents changed in a stretch of the change journal.
+     *
+     * @param keys the keys, oldest first, possibly repeated
+     * @param position the journal position after them
+     */
+    record Changes(List<String> keys, long position) {
     }
 
     /**

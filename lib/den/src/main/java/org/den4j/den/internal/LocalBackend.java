@@ -45,6 +45,8 @@ import org.den4j.den.backend.StoredDocument;
  * snapshots/DIGEST/            fetched models: links to blobs
  * tmp/ID/ + tmp/ID.lock        staging of one writer, locked while it lives
  * locks/                       lock files for compare-and-swap
+ * journal.log                  one line per document written: the key (readers replay it)
+ * index/                       caches rebuilt from the documents (registry snapshot, indexes)
  * </pre>
  *
  * <p>Every write goes to a temporary file first and becomes visible by an atomic rename (or a hard
@@ -62,6 +64,7 @@ public final class LocalBackend implements DenBackend {
     private final Path tmp;
     private final Path locks;
     private final Path snapshots;
+    private final Path journal;
     private final FileLocks fileLocks = new FileLocks();
     private Staging docStaging;
 
@@ -79,6 +82,7 @@ public final class LocalBackend implements DenBackend {
         this.tmp = this.root.resolve("tmp");
         this.locks = this.root.resolve("locks");
         this.snapshots = this.root.resolve("snapshots");
+        this.journal = this.root.resolve("journal.log");
         if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
             throw new DenConfigException("DEN4J_PATH", "Den path " + this.root
                     + " is a file, not a directory; point DEN4J_PATH (or --den) at a directory");
@@ -225,6 +229,7 @@ public final class LocalBackend implements DenBackend {
         try {
             // A hard link fails when the target exists, which makes this create-only across processes.
             Files.createLink(target, t);
+            journal(key);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
@@ -234,6 +239,7 @@ public final class LocalBackend implements DenBackend {
                     return false;
                 }
                 moveReplacing(t, target);
+                journal(key);
                 return true;
             });
         } finally {
@@ -253,6 +259,7 @@ public final class LocalBackend implements DenBackend {
                     return false;
                 }
                 moveReplacing(t, target);
+                journal(key);
                 return true;
             });
         } finally {
@@ -263,7 +270,59 @@ public final class LocalBackend implements DenBackend {
     @Override
     public void delete(String key) throws IOException {
         Path target = docPath(key);
-        fileLocks.withLock(lockFor(key), () -> Files.deleteIfExists(target));
+        fileLocks.withLock(lockFor(key), () -> {
+            if (Files.deleteIfExists(target)) {
+                journal(key);
+            }
+            return null;
+        });
+    }
+
+    private void journal(String key) throws IOException {
+        // One small write with O_APPEND: lines from concurrent writers never interleave.
+        Files.write(journal, (key + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    @Override
+    public Optional<Changes> changesSince(long position) throws IOException {
+        long size;
+        try {
+            size = Files.size(journal);
+        } catch (NoSuchFileException e) {
+            size = 0;
+        }
+        if (position > size) {
+            throw new IOException("Journal " + journal + " is shorter (" + size + " bytes) than position " + position);
+        }
+        if (position == size) {
+            return Optional.of(new Changes(List.of(), position));
+        }
+        byte[] tail;
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.READ)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, size - position));
+            ch.position(position);
+            while (buffer.hasRemaining() && ch.read(buffer) > 0) {
+                // fill
+            }
+            tail = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        }
+        // A writer may be mid-line: consume only whole lines.
+        int end = tail.length;
+        while (end > 0 && tail[end - 1] != '\n') {
+            end--;
+        }
+        List<String> keys = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < end; i++) {
+            if (tail[i] == '\n') {
+                if (i > start) {
+                    keys.add(new String(tail, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return Optional.of(new Changes(keys, position + end));
     }
 
     @Override
