@@ -1,0 +1,79 @@
+package org.den4j.den;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryCacheTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anOpenDenSeesPushesDeletesAndAliasesOfAnotherInstance() throws Exception {
+        Path root = tmp.resolve("den");
+        try (Den reader = Den.at(root); Den writer = Den.at(root)) {
+            assertEquals(List.of(), reader.list());
+            Path src = DenRoundTripTest.model(tmp.resolve("m"), "a.txt", "a");
+            writer.push(PushRequest.builder(src, "acme/a").build());
+            assertEquals(1, reader.list().size());
+            writer.alias("acme/a", "prod", 1);
+            assertEquals(1, reader.show("acme/a@prod").version());
+            writer.update("acme/a", "described", List.of("t"), null);
+            assertEquals("described", reader.show("acme/a").description());
+            writer.delete("acme/a", false);
+            assertEquals(List.of(), reader.list());
+        }
+    }
+
+    @Test
+    void aDamagedOrMissingSnapshotIsRebuiltFromTheDocuments() throws Exception {
+        Path root = tmp.resolve("den");
+        try (Den den = Den.at(root)) {
+            for (int i = 0; i < 5; i++) {
+                den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("m" + i), "a.txt", "a" + i), "acme/m" + i)
+                        .build());
+            }
+        }
+        Path snapshot = root.resolve("index/registry-snapshot.json");
+        assertTrue(Files.exists(snapshot));
+        Files.writeString(snapshot, "{ not json");
+        try (Den den = Den.at(root)) {
+            assertEquals(5, den.list().size());
+        }
+        Files.delete(snapshot);
+        Files.delete(root.resolve("journal.log"));
+        try (Den den = Den.at(root)) {
+            assertEquals(5, den.list().size());
+            den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("m9"), "a.txt", "a9"), "acme/m9").build());
+        }
+        try (Den den = Den.at(root)) {
+            assertEquals(6, den.list().size());
+        }
+    }
+
+    @Test
+    void gcFindsModelsTheJournalMissed() throws Exception {
+        Path root = tmp.resolve("den");
+        try (Den den = Den.at(root)) {
+            den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("a"), "a.txt", "a"), "acme/a").build());
+        }
+        Path journal = root.resolve("journal.log");
+        String before = Files.readString(journal);
+        try (Den den = Den.at(root)) {
+            den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("b"), "b.txt", "b"), "acme/b").build());
+        }
+        // As if the writer of acme/b was killed between publishing its version and journaling it.
+        Files.writeString(journal, before);
+        try (Den den = Den.at(root)) {
+            assertEquals(List.of("acme/a@1"), den.list().stream().map(ModelInfo::ref).toList());
+            den.gc(java.time.Duration.ZERO);
+            assertEquals(List.of("acme/a@1", "acme/b@1"), den.list().stream().map(ModelInfo::ref).toList());
+            assertEquals("b", Files.readString(den.fetch("acme/b").resolve("b.txt")));
+        }
+    }
+}
