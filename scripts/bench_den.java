@@ -1,0 +1,89 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS org.den4j:den4j-bench:0.1.0
+//DEPS info.picocli:picocli:4.7.6
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.den4j.bench.BenchReport;
+import org.den4j.bench.DenBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench-den", mixinStandardHelpOptions = true, version = "bench-den 0.1.0",
+        description = {"Measures the den against cp and sha256sum run in the same session, and prints a table "
+                + "with the issue's targets: push throughput, fetch of a stored model, derivative storage, and "
+                + "list and tag search over many models.",
+                "Progress goes to stderr, the table to stdout."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:the benchmark ran (targets missed too, unless --fail-on-miss)",
+                "1:it failed, or --fail-on-miss and a target was missed", "2:invalid options"})
+class bench_den implements Callable<Integer> {
+    @Option(names = {"-s", "--size-mib"}, paramLabel = "MIB", description = "Large model size in MiB (default: 1024; "
+            + "64 with --quick).")
+    Integer sizeMiB;
+
+    @Option(names = {"-n", "--models"}, paramLabel = "COUNT", description = "Small models for list and search "
+            + "(default: 10000; 1000 with --quick).")
+    Integer models;
+
+    @Option(names = "--quick", description = "Small sizes for CI: 64 MiB and 1000 models.")
+    boolean quick;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
+            description = "Runs of each large-model measurement; the table gives medians (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = {"-w", "--work-dir"}, paramLabel = "DIR", description = "Where the temporary run directory goes "
+            + "(default: java.io.tmpdir); den and reference copies share its file system.")
+    Path workDir;
+
+    @Option(names = "--keep", description = "Keep the run directory afterwards.")
+    boolean keep;
+
+    @Option(names = "--registry-den", paramLabel = "DIR", description = "Keep the small models in this den and reuse "
+            + "them in later runs, skipping most of the set-up.")
+    Path registryDen;
+
+    @Option(names = "--no-warmup", negatable = false, description = "Skip the small warm-up run.")
+    boolean noWarmup;
+
+    @Option(names = "--no-fresh-jvm", negatable = false, description = "Skip list and search in a new JVM.")
+    boolean noFreshJvm;
+
+    @Option(names = "--fail-on-miss", description = "Exit with 1 when a target is missed.")
+    boolean failOnMiss;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        DenBenchmark.Builder builder = DenBenchmark.builder();
+        if (quick) {
+            builder.quick();
+        }
+        if (sizeMiB != null) {
+            builder.sizeMiB(sizeMiB);
+        }
+        if (models != null) {
+            builder.models(models);
+        }
+        BenchReport report = builder.repeats(repeats).workDir(workDir).keep(keep).registryDen(registryDen)
+                .warmup(!noWarmup).freshJvm(!noFreshJvm).build().run();
+        spec.commandLine().getOut().print(report.toTable());
+        spec.commandLine().getOut().flush();
+        return failOnMiss && !report.misses().isEmpty() ? 1 : 0;
+    }
+
+    public static void main(String... args) {
+        CommandLine cmd = new CommandLine(new bench_den());
+        cmd.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? 2 : 1);
+        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("bench-den: " + e.getMessage());
+            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
+        });
+        System.exit(cmd.execute(args));
+    }
+}
