@@ -313,8 +313,10 @@ public final class Den implements AutoCloseable {
     /**
      * Returns a local, read-only directory holding the model's files, ready to load.
      *
-     * <p>The first fetch of a model checks every file's SHA-256 and links the files to the blobs;
-     * later fetches check sizes and copy nothing. Do not write into the directory.
+     * <p>The directory's files link to the blobs. It is made when a model is pushed to a local den (the
+     * push has just hashed every byte) or, for a model that arrived otherwise, at its first fetch, which
+     * checks every file's SHA-256. Every fetch checks sizes and copies nothing. Do not write into the
+     * directory.
      *
      * @throws ModelNotFoundException when {@code ref} names no model
      * @throws CorruptBlobException when a stored file is damaged; it is never silently used
@@ -379,10 +381,28 @@ public final class Den implements AutoCloseable {
             Manifest manifest = new Manifest(entries);
             String digest = manifest.digest();
             backend.create(manifestKey(digest), Json.bytes(manifest));
-            return commitVersion(request, manifest, digest, parent, newBytes.get(), reusedBytes.get());
+            PushResult result = commitVersion(request, manifest, digest, parent, newBytes.get(), reusedBytes.get());
+            prepareFetch(result.model(), manifest);
+            return result;
         } catch (IOException e) {
             throw new DenException("Push of " + request.name() + " from " + dir + " to den " + location() + " failed: "
                     + e + "; nothing was made visible, push again", e);
+        }
+    }
+
+    /**
+     * Links the pushed model's directory right away on a local den, so even the first fetch copies
+     * and hashes nothing: the push just hashed every byte, and blobs it reused match by name and size.
+     */
+    private void prepareFetch(ModelInfo model, Manifest manifest) {
+        if (manifest.files().stream().anyMatch(f -> backend.localBlob(f.sha256()).isEmpty())) {
+            return;
+        }
+        try {
+            snapshots.materialize(model.ref(), model.digest(), manifest, ProgressListener.NONE, false);
+        } catch (IOException | DenException e) {
+            // The first fetch builds it instead, verifying every blob.
+            System.getLogger("org.den4j.den").log(System.Logger.Level.DEBUG, "Deferred linking " + model.ref(), e);
         }
     }
 

@@ -33,11 +33,20 @@ class DenRoundTripTest {
             assertEquals(1, r.model().version());
             assertFalse(r.alreadyPresent());
             Path dir = den.fetch("acme/tiny");
+            String configSha = sha("{\"a\":1}");
+            Path blob = tmp.resolve("den/blobs/sha256").resolve(configSha.substring(0, 2)).resolve(configSha);
+            assertTrue(Files.isSameFile(blob, dir.resolve("config.json")), "a fetched file links to its blob");
+            assertEquals(2, Files.getAttribute(blob, "unix:nlink"), "a hard link, not a copy");
             assertEquals("0123456789", Files.readString(dir.resolve("sub/weights.bin")));
             assertEquals(dir, den.fetch("acme/tiny@1"));
             assertEquals(dir, den.fetch("sha256:" + r.model().digest().substring(0, 8)));
             assertTrue(den.has("acme/tiny"));
         }
+    }
+
+    static String sha(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test
