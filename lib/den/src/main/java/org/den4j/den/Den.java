@@ -953,8 +953,14 @@ public final class Den implements AutoCloseable {
                                 tempRemoved++;
                             }
                         } else if (!liveDigests.contains(n)) {
-                            deleteTree(p);
-                            snapshotsRemoved++;
+                            try {
+                                deleteTree(p);
+                                snapshotsRemoved++;
+                            } catch (IOException | UncheckedIOException e) {
+                                // Another user's directory in a machine den: its owner's gc removes it.
+                                System.getLogger("org.den4j.den").log(System.Logger.Level.WARNING,
+                                        "gc could not remove fetched directory " + p + ": " + e);
+                            }
                         }
                     }
                 }

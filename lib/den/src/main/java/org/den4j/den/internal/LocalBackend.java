@@ -529,6 +529,11 @@ public final class LocalBackend implements DenBackend {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             lock = channel.lock();
             directory = Files.createDirectory(tmp.resolve(id));
+            if (shared) {
+                // Another user's gc must be able to remove what this writer leaves if it dies.
+                setPermissions(directory, PosixFilePermissions.fromString("rwxrwxr-x"));
+                setPermissions(lockFile, PosixFilePermissions.fromString("rw-rw-r--"));
+            }
         }
 
         @Override
