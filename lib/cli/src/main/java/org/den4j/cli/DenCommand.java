@@ -1,0 +1,153 @@
+package org.den4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.den4j.den.Den;
+import org.den4j.den.DenConfig;
+import org.den4j.den.DenType;
+import org.den4j.den.ProgressBar;
+import org.den4j.den.ProgressListener;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code den} command: push, find, fetch and look after the models of a den.
+ *
+ * <p>Run it through {@link #commandLine()}, which also installs the exit codes ({@link ExitCodes}):
+ *
+ * <pre>{@code
+ * int exit = DenCommand.commandLine().execute("fetch", "acme/icd-coder@prod");
+ * }</pre>
+ *
+ * <p>Global options ({@code --den}, {@code --type}) go before the subcommand; {@code --den} and
+ * {@code --verbose} are also accepted after it. Every command prints through the command line's
+ * {@code getOut()} and {@code getErr()}, so callers can capture the output.
+ */
+@Command(name = "den", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+        versionProvider = DenCommand.Version.class,
+        description = "The den: a shared, content-addressed store of models with a registry.",
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  DEN4J_TYPE  den type when --type is not given: local_user (default),",
+                "              local_machine",
+                "  DEN4J_PATH  den directory when --den is not given; default",
+                "              $XDG_DATA_HOME/den4j or ~/.local/share/den4j (local_user)"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success",
+                "1:failure: corrupted data (den verify), a refused delete, an I/O error",
+                "2:bad input: unknown model, version or alias, invalid name, file, option or DEN4J_* value"},
+        subcommands = {PushCommand.class, FetchCommand.class, ListCommand.class, ShowCommand.class,
+                RmCommand.class, AliasCommand.class, SearchCommand.class, TreeCommand.class,
+                VerifyCommand.class, GcCommand.class, ExportCommand.class, ImportCommand.class,
+                StatsCommand.class, ExportRegistryCommand.class, ImportRegistryCommand.class,
+                CommandLine.HelpCommand.class})
+public final class DenCommand implements Callable<Integer> {
+    private final Map<String, String> env;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--den", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "The den directory (overrides DEN4J_PATH).")
+    Path denPath;
+
+    // Not inherited: `den search --type` is the model type.
+    @Option(names = "--type", paramLabel = "TYPE", scope = ScopeType.LOCAL,
+            description = "The den type: local_user or local_machine (overrides DEN4J_TYPE).")
+    String denType;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean verbose;
+
+    /** A command that reads the {@code DEN4J_*} variables of this process. */
+    public DenCommand() {
+        this(System.getenv());
+    }
+
+    /**
+     * A command that reads {@code DEN4J_*} variables from {@code env} instead of the process
+     * environment (for tests and embedding).
+     */
+    public DenCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** A command line for {@code den} over the process environment, with den4j's exit codes. */
+    public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** A command line for {@code den} reading {@code DEN4J_*} variables from {@code env}, with den4j's exit codes. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        return ExitCodes.install(new CommandLine(new DenCommand(env)));
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /**
+     * The configuration the options and environment describe: {@code --den} and {@code --type} win
+     * over {@code DEN4J_PATH} and {@code DEN4J_TYPE}, which win over the defaults.
+     *
+     * @throws org.den4j.den.DenConfigException naming the option or variable with a bad value
+     */
+    DenConfig config() {
+        Map<String, String> effective = new HashMap<>(env);
+        if (denType != null) {
+            // An explicit --type wins, so a bad DEN4J_TYPE must not fail the command.
+            effective.remove("DEN4J_TYPE");
+        }
+        if (denPath != null) {
+            effective.remove("DEN4J_PATH");
+        }
+        DenConfig config = DenConfig.fromEnvironment(effective);
+        if (denType != null) {
+            config = config.withType(DenType.parse(denType, "--type"));
+        }
+        if (denPath != null) {
+            config = config.withPath(denPath);
+        }
+        return config;
+    }
+
+    /** Opens the den; the caller closes it. */
+    Den open() {
+        return Den.open(config());
+    }
+
+    /** A progress bar on the error stream of {@code cl}, drawn for work over {@link Den#PROGRESS_THRESHOLD}. */
+    static ProgressListener progress(CommandLine cl) {
+        PrintStream stream = new PrintStream(new WriterOutputStream(cl.getErr()), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        return new ProgressBar(stream, Den.PROGRESS_THRESHOLD);
+    }
+
+    /** The version from the build, for {@code den --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties p = new Properties();
+            try (InputStream in = DenCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new String[] {"den (den4j) " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.den4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.den4j.den.ModelInfo;
+import org.den4j.den.ProgressBar;
+import org.den4j.den.internal.Json;
+
+/** How models print: a table for people, JSON for programs. */
+final class ModelListing {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneOffset.UTC);
+
+    private ModelListing() {
+    }
+
+    /** Prints models as a table, or as a JSON array of {@link #json(ModelInfo)} objects. */
+    static void print(PrintWriter out, List<ModelInfo> models, boolean json) {
+        if (json) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            models.forEach(m -> array.add(json(m)));
+            printJson(out, array);
+            return;
+        }
+        TextTable table = new TextTable("MODEL", "DIGEST", ">SIZE", "CREATED (UTC)", "PARENT", "TAGS", "DESCRIPTION");
+        for (ModelInfo m : models) {
+            table.row(m.ref(), m.shortDigest(), ProgressBar.bytes(m.size()), date(m.created()), parent(m),
+                    String.join(",", m.tags()), m.description());
+        }
+        table.print(out);
+    }
+
+    /**
+     * A model's registry record as JSON: every {@link ModelInfo} component, with {@code parent} and
+     * {@code parentRef} present (null for a base model) so that scripts can rely on them.
+     */
+    static ObjectNode json(ModelInfo model) {
+        ObjectNode node = Json.MAPPER.valueToTree(model);
+        if (!node.has("parent")) {
+            node.putNull("parent");
+        }
+        if (!node.has("parentRef")) {
+            node.putNull("parentRef");
+        }
+        return node;
+    }
+
+    /** The parent as {@code name@version}, or by short digest when its reference is unknown; null for a base. */
+    static String parent(ModelInfo m) {
+        if (m.parent() == null) {
+            return null;
+        }
+        return m.parentRef() != null ? m.parentRef() : "sha256:" + m.parent().substring(0, 12);
+    }
+
+    static String date(Instant instant) {
+        return instant == null ? null : DATE.format(instant);
+    }
+
+    /** Prints any value as pretty JSON. */
+    static void printJson(PrintWriter out, Object value) {
+        try {
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
