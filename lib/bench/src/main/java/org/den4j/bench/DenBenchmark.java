@@ -87,6 +87,11 @@ public final class DenBenchmark {
             DERIVATIVE_DEN_GROWTH, REGISTRY_SETUP, LIST_WARM, SEARCH_WARM, LIST_FRESH_DEN, SEARCH_FRESH_DEN,
             LIST_FRESH_JVM, SEARCH_FRESH_JVM, FETCH_STORED_IN_REGISTRY);
 
+    /**
+     * Resolved when this class loads, so a long run does not fail at its end when the jar it came from
+     * was reinstalled meanwhile (as {@code ./jbang} does when the library changes).
+     */
+    private static final String PROBE_CLASS = RegistryProbe.class.getName();
     private static final long MIB = 1L << 20;
     private static final String BASE = "bench/base";
     private static final String DERIVATIVE = "bench/base-finetuned";
@@ -147,10 +152,18 @@ public final class DenBenchmark {
                     toBuilder().sizeMiB(Math.min(8, sizeMiB)).models(Math.min(200, models)).repeats(1).keep(false)
                             .warmup(false).freshJvm(false).registryDen(null).workDir(work).log(quiet()).build().run();
                 }
+                double loadBefore = loadAverage();
                 List<Measurement> rows = new ArrayList<>();
                 largeModel(work, rows);
                 registry(work, rows);
-                return new BenchReport(header(work), rows, Duration.ofNanos(System.nanoTime() - started));
+                List<String> header = header(work);
+                if (loadBefore >= 0) {
+                    // Other work on the machine slows both sides, but not evenly: say how busy it was.
+                    header.add(String.format(Locale.ROOT, "load average %.1f at the start, %.1f at the end, "
+                            + "on %d cores",
+                            loadBefore, loadAverage(), Runtime.getRuntime().availableProcessors()));
+                }
+                return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
             } finally {
                 if (keep) {
                     log("kept the work directory " + work);
@@ -234,12 +247,12 @@ public final class DenBenchmark {
         double hashRate = mbPerSecond(bytes, median(hashMs));
         try (Den d = Den.at(den)) {
             log("first fetch (links + SHA-256 of every blob), then fetches of the stored model, then verify");
+            // A push may already have linked the fetched directory; remove it before each timed run so
+            // that every run materializes and verifies, as after gc or on a machine that never fetched.
+            Path fetched = d.fetch(BASE + "@1");
             double[] firstMs = new double[repeats];
-            Path fetched = null;
             for (int r = 0; r < repeats; r++) {
-                if (fetched != null) {
-                    FileTrees.delete(fetched);
-                }
+                FileTrees.delete(fetched);
                 long t0 = System.nanoTime();
                 fetched = d.fetch(BASE + "@1");
                 firstMs[r] = (System.nanoTime() - t0) / 1e6;
@@ -249,7 +262,8 @@ public final class DenBenchmark {
             double firstRate = mbPerSecond(bytes, first);
             rows.add(new Measurement(FETCH_FIRST, "first fetch (link + SHA-256 verify)", firstRate, "MB/s", hashName,
                     hashRate, firstRate / hashRate, "", Verdict.INFO,
-                    String.format(Locale.ROOT, "%.0f ms for %d MiB (runs %s)", first, sizeMiB, list(firstMs))));
+                    String.format(Locale.ROOT, "%.0f ms for %d MiB (runs %s); its fetched directory was removed "
+                            + "before each run", first, sizeMiB, list(firstMs))));
 
             double[] storedMs = timeCalls(FETCH_CALLS, () -> d.fetch(BASE + "@1"));
             double stored = median(storedMs);
@@ -322,7 +336,8 @@ public final class DenBenchmark {
             random.write(dir.resolve(shardName(i)), size);
         }
         Files.writeString(dir.resolve("config.json"), config("base"));
-        Files.writeString(dir.resolve("generation_config.json"), "{\n  \"bos_token_id\": 1,\n  \"eos_token_id\": 2\n}\n");
+        Files.writeString(dir.resolve("generation_config.json"),
+                "{\n  \"bos_token_id\": 1,\n  \"eos_token_id\": 2\n}\n");
         Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\", "
                 + "\"vocab\": {\"" + random.hex(4000) + "\": 0}}}\n");
     }
@@ -415,10 +430,11 @@ public final class DenBenchmark {
                     freshSearchMs[i] = timeOnce(() -> fresh.search(query));
                 }
             }
-            rows.add(registryRow(LIST_FRESH_DEN, String.format(Locale.ROOT, "list %,d, fresh Den (cold catalog)", count),
-                    freshListMs, "first call on each of " + FRESH_DENS + " new Den instances, min %.1f ms, max %.1f ms"));
+            String freshNote = "first call on each of " + FRESH_DENS + " new Den instances, min %.1f ms, max %.1f ms";
+            rows.add(registryRow(LIST_FRESH_DEN, String.format(Locale.ROOT, "list %,d, fresh Den (cold catalog)",
+                    count), freshListMs, freshNote));
             rows.add(registryRow(SEARCH_FRESH_DEN, String.format(Locale.ROOT, "tag search over %,d, fresh Den", count),
-                    freshSearchMs, "first call on each of " + FRESH_DENS + " new Den instances, min %.1f ms, max %.1f ms"));
+                    freshSearchMs, freshNote));
 
             if (freshJvm) {
                 log("list and tag search in a fresh JVM");
@@ -432,7 +448,8 @@ public final class DenBenchmark {
             den.fetch(one);
             double[] fetchMs = timeCalls(FETCH_CALLS, () -> den.fetch(one));
             rows.add(new Measurement(FETCH_STORED_IN_REGISTRY, String.format(Locale.ROOT,
-                    "fetch of stored small model among %,d", count), median(fetchMs), "ms", null, 0, 0, "", Verdict.INFO,
+                    "fetch of stored small model among %,d", count), median(fetchMs), "ms", null, 0, 0, "",
+                    Verdict.INFO,
                     String.format(Locale.ROOT, "%d calls on the warm Den, min %.3f ms, max %.3f ms", FETCH_CALLS,
                             min(fetchMs), max(fetchMs))));
         }
@@ -492,8 +509,9 @@ public final class DenBenchmark {
             note = "reused the " + models + " models already in " + den.location() + "; nothing pushed";
         } else {
             note = String.format(Locale.ROOT, "%,d pushes, %.1f s of it in Den.push (%.2f ms each); "
-                    + "first tenth %.2f ms/push, last tenth %.2f ms/push", todo, pushNanos / 1e9, pushNanos / 1e6 / todo,
-                    windowNanos[0] / 1e6 / Math.max(1, windowCount[0]), windowNanos[9] / 1e6 / Math.max(1, windowCount[9]));
+                    + "first tenth %.2f ms/push, last tenth %.2f ms/push", todo, pushNanos / 1e9,
+                    pushNanos / 1e6 / todo, windowNanos[0] / 1e6 / Math.max(1, windowCount[0]),
+                    windowNanos[9] / 1e6 / Math.max(1, windowCount[9]));
         }
         rows.add(new Measurement(REGISTRY_SETUP, String.format(Locale.ROOT, "set-up: push %,d small models", todo),
                 seconds, "s", null, 0, 0, "<= 120 s", verdict(seconds <= 120), note));
@@ -512,7 +530,7 @@ public final class DenBenchmark {
     /** Runs {@link RegistryProbe} in a new JVM with this JVM's class path. */
     private Measurement probe(String id, String name, Path den, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RegistryProbe.class.getName(), den.toString()));
+                "-cp", System.getProperty("java.class.path"), PROBE_CLASS, den.toString()));
         cmd.addAll(args);
         try {
             long t0 = System.nanoTime();
@@ -547,6 +565,10 @@ public final class DenBenchmark {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
 
     private static double[] timeCalls(int calls, Supplier<?> call) {
         call.get(); // one untimed call, so the first timed one is not special

@@ -43,13 +43,15 @@ final class RandomData {
 
     /** Writes {@code size} bytes to a new file (replacing an old one). */
     void write(Path file, long size) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.nativeOrder());
+        // Sized to the file: small models are written by the thousand, and a direct buffer is zeroed.
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(BUFFER, size)))
+                .order(ByteOrder.nativeOrder());
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             long left = size;
             while (left > 0) {
                 buffer.clear();
-                buffer.limit((int) Math.min(BUFFER, left));
+                buffer.limit((int) Math.min(buffer.capacity(), left));
                 fill(buffer);
                 buffer.flip();
                 while (buffer.hasRemaining()) {

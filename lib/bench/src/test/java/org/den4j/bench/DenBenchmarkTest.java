@@ -28,7 +28,8 @@ class DenBenchmarkTest {
 
         assertEquals(DenBenchmark.ROWS, report.rows().stream().map(Measurement::id).toList());
         for (Measurement m : report.rows()) {
-            assertTrue(Double.isFinite(m.value()) && m.value() > 0, m.id() + " has value " + m.value() + ": " + m.note());
+            assertTrue(Double.isFinite(m.value()) && m.value() > 0,
+                    m.id() + " has value " + m.value() + ": " + m.note());
             if (m.hasReference()) {
                 assertTrue(Double.isFinite(m.referenceValue()) && m.referenceValue() > 0,
                         m.id() + " has reference " + m.referenceValue());
