@@ -1,0 +1,305 @@
+package org.den4j.den.duckdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.den4j.den.DataType;
+import org.den4j.den.DenInputException;
+import org.den4j.den.ModelInfo;
+import org.den4j.den.RegistryIndex;
+import org.den4j.den.RegistryQuery;
+import org.den4j.den.internal.MemoryRegistryIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DuckDbRegistryIndexTest {
+    @TempDir
+    Path tmp;
+
+    private final RegistryIndex memory = new MemoryRegistryIndex();
+
+    @Test
+    void everyQueryShapeReturnsWhatTheMemoryIndexReturns() {
+        Random r = new Random(42);
+        List<ModelInfo> models = Records.random(r, 200);
+        int nonEmpty = 0;
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.inMemory()) {
+            for (int i = 0; i < 3000; i++) {
+                RegistryQuery q = Records.query(r);
+                List<ModelInfo> expected = memory.search(models, q);
+                assertSameRecords(expected, index.search(models, q), q);
+                nonEmpty += expected.isEmpty() ? 0 : 1;
+            }
+            // Each corner of the semantics, once by hand.
+            for (RegistryQuery q : List.of(RegistryQuery.ALL, RegistryQuery.builder().latestOnly(true).build(),
+                    RegistryQuery.builder().modelType("null").build(),
+                    RegistryQuery.builder().architecture("NULL").build(),
+                    RegistryQuery.builder().tag("icd10").tag("icd10").build(),
+                    RegistryQuery.builder().text("ICD").latestOnly(true).build(),
+                    RegistryQuery.builder().text("  qwen2   coder ").build(),
+                    RegistryQuery.builder().compatible(DataType.TEXT, DataType.LOGITS).build(),
+                    RegistryQuery.builder().text("x\u0000y").build())) {
+                assertSameRecords(memory.search(models, q), index.search(models, q), q);
+            }
+        }
+        assertTrue(nonEmpty > 1000, "too few queries matched anything to be a fair comparison: " + nonEmpty);
+    }
+
+    @Test
+    void anyListOrderAndDuplicateVersionsMatchTheMemoryIndex() {
+        Random r = new Random(7);
+        List<ModelInfo> models = new ArrayList<>(Records.random(r, 120));
+        models.addAll(models.subList(0, 30)); // the same name@version twice
+        Collections.shuffle(models, r);
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.inMemory()) {
+            for (int i = 0; i < 500; i++) {
+                RegistryQuery q = Records.query(r);
+                assertSameRecords(memory.search(models, q), index.search(models, q), q);
+            }
+        }
+    }
+
+    @Test
+    void changesOfEveryKindAndSizeKeepTheTablesInStep() {
+        Random r = new Random(31);
+        List<ModelInfo> models = new ArrayList<>(Records.random(r, 400));
+        int single = 0;
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.inMemory()) {
+            for (int step = 0; step < 120; step++) {
+                int changes = r.nextInt(10) == 0 ? 300 : r.nextBoolean() ? 1 : 2 + r.nextInt(3);
+                int kind = -1;
+                for (int c = 0; c < changes; c++) {
+                    int at = r.nextInt(models.size() + 1);
+                    kind = r.nextInt(4);
+                    switch (kind) {
+                        case 0 -> models.add(at, Records.record(r, "new/model-" + step + "-" + c, 1));
+                        case 1 -> models.remove(Math.min(at, models.size() - 1));
+                        case 2 -> {
+                            int i = Math.min(at, models.size() - 1);
+                            ModelInfo m = models.get(i);
+                            models.set(i, m.withMetadata(m.description() + " changed", Records.record(r, m.name(), 1)
+                                    .tags(), Records.record(r, m.name(), 1).metadata(), m.updated().plusSeconds(1)));
+                        }
+                        default -> models.set(Math.min(at, models.size() - 1), copies(List.of(models.get(
+                                Math.min(at, models.size() - 1)))).get(0));
+                    }
+                }
+                // The same list instance, changed in place, as a caller might do.
+                for (int q = 0; q < 10; q++) {
+                    RegistryQuery query = Records.query(r);
+                    assertSameRecords(memory.search(models, query), index.search(models, query), query);
+                }
+                if (changes == 1 && kind != 3) {
+                    assertEquals(IndexLoad.Source.UPDATED, index.lastLoad().orElseThrow().source(),
+                            "a single change is applied in place");
+                    single++;
+                }
+            }
+        }
+        assertTrue(single > 30, "single changes: " + single);
+    }
+
+    @Test
+    void changedRecordsRebuildTheTablesAndUnchangedOnesDoNot() {
+        Random r = new Random(3);
+        List<ModelInfo> models = Records.random(r, 50);
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.inMemory()) {
+            IndexLoad first = index.load(models);
+            assertEquals(IndexLoad.Source.BUILT, first.source());
+            assertSame(first, index.load(new ArrayList<>(models)), "same records in a new list");
+            assertSame(first, index.load(List.copyOf(copies(models))), "equal records, new instances");
+
+            List<ModelInfo> changed = new ArrayList<>(models);
+            ModelInfo m = changed.get(10);
+            changed.set(10, m.withMetadata("now about zebras", List.of("zebra"), m.metadata(), m.updated().plusSeconds(1)));
+            RegistryQuery zebras = RegistryQuery.builder().text("zebras").tag("zebra").build();
+            assertEquals(List.of(changed.get(10)), index.search(changed, zebras));
+            assertEquals(IndexLoad.Source.UPDATED, index.lastLoad().orElseThrow().source());
+
+            changed.remove(10);
+            assertEquals(List.of(), index.search(changed, zebras));
+            assertEquals(changed.size(), index.lastLoad().orElseThrow().models());
+        }
+    }
+
+    @Test
+    void savedIndexIsRestoredByTheNextIndexInsteadOfRebuilt() throws Exception {
+        List<ModelInfo> models = Records.random(new Random(5), 80);
+        Path dir = tmp.resolve("index");
+        RegistryQuery q = RegistryQuery.builder().text("icd").build();
+        List<ModelInfo> expected = memory.search(models, q);
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            assertEquals(expected, index.search(models, q));
+            IndexLoad load = index.lastLoad().orElseThrow();
+            assertEquals(IndexLoad.Source.BUILT, load.source());
+            assertTrue(load.saved());
+        }
+        Path file = dir.resolve(DuckDbRegistryIndex.FILE_NAME);
+        Object fileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        assertEquals(List.of(DuckDbRegistryIndex.FILE_NAME), names(dir), "no temporary or WAL files left");
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            assertEquals(expected, index.search(List.copyOf(copies(models)), q));
+            IndexLoad load = index.lastLoad().orElseThrow();
+            assertEquals(IndexLoad.Source.RESTORED, load.source());
+            assertFalse(load.saved());
+            assertEquals(80, index.counts().versions());
+        }
+        assertEquals(fileKey, Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "a restore must not rewrite the file");
+
+        List<ModelInfo> fewer = models.subList(0, 40);
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            assertEquals(memory.search(fewer, q), index.search(fewer, q));
+            assertEquals(IndexLoad.Source.BUILT, index.lastLoad().orElseThrow().source(), "other records: rebuilt");
+        }
+    }
+
+    @Test
+    void changesInPlaceAreSavedOnClose() throws Exception {
+        Random r = new Random(37);
+        List<ModelInfo> models = new ArrayList<>(Records.random(r, 60));
+        Path dir = tmp.resolve("index");
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            index.load(models);
+            models.remove(7);
+            models.add(20, Records.record(r, "added/model", 1));
+            assertEquals(IndexLoad.Source.UPDATED, index.load(models).source());
+        }
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            RegistryQuery q = RegistryQuery.builder().latestOnly(true).build();
+            assertEquals(memory.search(models, q), index.search(copies(models), q).stream().map(
+                    m -> models.get(models.indexOf(m))).toList());
+            assertEquals(IndexLoad.Source.RESTORED, index.lastLoad().orElseThrow().source());
+        }
+        assertEquals(List.of(DuckDbRegistryIndex.FILE_NAME), names(dir));
+    }
+
+    @Test
+    void aDamagedIndexFileIsRebuilt() throws Exception {
+        List<ModelInfo> models = Records.random(new Random(11), 20);
+        Path dir = Files.createDirectories(tmp.resolve("index"));
+        Files.writeString(dir.resolve(DuckDbRegistryIndex.FILE_NAME), "not a duckdb file");
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            assertEquals(models, index.search(models, RegistryQuery.ALL));
+            assertEquals(IndexLoad.Source.BUILT, index.lastLoad().orElseThrow().source());
+            assertTrue(index.lastLoad().orElseThrow().saved());
+        }
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            index.load(models);
+            assertEquals(IndexLoad.Source.RESTORED, index.lastLoad().orElseThrow().source());
+        }
+    }
+
+    @Test
+    void searchWorksWhileAnotherConnectionInThisProcessHoldsTheFile() throws Exception {
+        List<ModelInfo> models = Records.random(new Random(13), 30);
+        Path dir = tmp.resolve("index");
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            index.load(models);
+        }
+        Path file = dir.resolve(DuckDbRegistryIndex.FILE_NAME);
+        try (java.sql.Connection holder = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:" + file,
+                new java.util.Properties());
+                DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            holder.createStatement().execute("CREATE TABLE held (x INTEGER)");
+            RegistryQuery q = RegistryQuery.builder().latestOnly(true).build();
+            assertEquals(memory.search(models, q), index.search(models, q));
+            assertFalse(index.lastLoad().orElseThrow().saved(), "a file open for writing is not replaced");
+        }
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(dir)) {
+            assertEquals(models, index.search(models, RegistryQuery.ALL));
+        }
+    }
+
+    @Test
+    void queryRunsSqlOverTheTablesAndCannotChangeThem() {
+        List<ModelInfo> models = Records.random(new Random(17), 60);
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.inMemory()) {
+            index.load(models);
+            List<Map<String, Object>> best = index.query("SELECT name, version, value FROM model_metrics"
+                    + " WHERE metric = ? ORDER BY value DESC, name, version LIMIT 3", "f1_micro");
+            List<ModelInfo> expected = models.stream().filter(m -> m.metadata().metrics().containsKey("f1_micro"))
+                    .sorted(Comparator.comparing((ModelInfo m) -> -m.metadata().metrics().get("f1_micro"))
+                            .thenComparing(ModelInfo::name).thenComparingInt(ModelInfo::version))
+                    .limit(3).toList();
+            assertEquals(expected.stream().map(ModelInfo::ref).toList(),
+                    best.stream().map(row -> row.get("name") + "@" + row.get("version")).toList());
+            assertEquals(List.of("name", "version", "value"), List.copyOf(best.get(0).keySet()));
+
+            Map<String, Object> row = index.query("SELECT created, supported_backends, hf_config FROM models"
+                    + " WHERE pos = 0").get(0);
+            assertEquals(truncatedToMicros(models.get(0).created()), row.get("created"));
+            assertEquals(models.get(0).metadata().supportedBackends(), row.get("supported_backends"));
+            assertTrue(row.get("hf_config") instanceof String);
+
+            assertEquals(List.of(), index.query("DELETE FROM models"));
+            assertEquals(models, index.search(models, RegistryQuery.ALL), "the delete was rolled back");
+
+            DenInputException e = assertThrows(DenInputException.class, () -> index.query("SELECT nope FROM models"));
+            assertTrue(e.getMessage().startsWith("SQL over the registry index failed: "), e.getMessage());
+            assertTrue(e.getMessage().contains("nope"), e.getMessage());
+        }
+    }
+
+    @Test
+    void countsAgreeWithTheRecords() {
+        List<ModelInfo> models = Records.random(new Random(19), 90);
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.inMemory()) {
+            index.load(models);
+            RegistryCounts counts = index.counts();
+            assertEquals(models.size(), counts.versions());
+            assertEquals(models.stream().map(ModelInfo::name).distinct().count(), counts.names());
+            assertEquals(models.stream().filter(ModelInfo::isBase).count(), counts.baseModels());
+            assertEquals(models.stream().mapToLong(ModelInfo::size).sum(), counts.logicalBytes());
+            Map<String, Integer> byTag = new java.util.TreeMap<>();
+            models.forEach(m -> m.tags().forEach(t -> byTag.merge(t, 1, Integer::sum)));
+            assertEquals(byTag, counts.byTag());
+            assertEquals(List.copyOf(byTag.keySet()), List.copyOf(counts.byTag().keySet()), "sorted by tag");
+        }
+    }
+
+    @Test
+    void aClosedIndexSaysSo() {
+        DuckDbRegistryIndex index = DuckDbRegistryIndex.inMemory();
+        index.close();
+        index.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> index.search(List.of(), RegistryQuery.ALL));
+        assertEquals("This DuckDB registry index is closed; open a new one", e.getMessage());
+    }
+
+    static void assertSameRecords(List<ModelInfo> expected, List<ModelInfo> actual, RegistryQuery q) {
+        assertEquals(expected.stream().map(ModelInfo::ref).toList(), actual.stream().map(ModelInfo::ref).toList(),
+                () -> "query " + q);
+        for (int i = 0; i < expected.size(); i++) {
+            assertSame(expected.get(i), actual.get(i), "the index returns the records it was given: " + q);
+        }
+    }
+
+    /** Equal records that are other instances, as a fresh process would read them. */
+    static List<ModelInfo> copies(List<ModelInfo> models) {
+        return models.stream().map(m -> m.withMetadata(m.description(), m.tags(), m.metadata(), m.updated())).toList();
+    }
+
+    static Instant truncatedToMicros(Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    static List<String> names(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
