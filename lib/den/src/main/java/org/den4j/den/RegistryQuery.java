@@ -10,7 +10,7 @@ import java.util.List;
  *     .input(DataType.TEXT).output(DataType.TEXT).build());
  * }</pre>
  *
- * @param text words that must each appear in the name, description or tags (case-insensitive), or null
+ * @param text words that must each appear in the name, description, tags or architecture (case-insensitive), or null
  * @param tags tags the model must all carry
  * @param modelType the model type, or null
  * @param architecture the architecture (case-insensitive), or null
