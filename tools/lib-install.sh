@@ -9,7 +9,23 @@
 DEN4J_STATE_DIR="$DEN4J_ROOT/.jbang-cli"
 # Touched when `mvn install` of the library starts; moved into place when it succeeds.
 DEN4J_LIB_STAMP="$DEN4J_STATE_DIR/lib-installed.stamp"
-DEN4J_M2_REPO="${DEN4J_M2_REPO:-$HOME/.m2/repository}"
+
+# The local Maven repository as Maven and JBang see it: Java takes user.home from the password
+# database, not from $HOME, and ~/.m2/settings.xml may move the repository.
+den4j_m2_repo() {
+  local home settings repo=""
+  home=$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)
+  [[ -n "$home" ]] || home=$HOME
+  settings="$home/.m2/settings.xml"
+  if [[ -f "$settings" ]]; then
+    repo=$(sed -n 's|.*<localRepository>[[:space:]]*\([^<]*[^<[:space:]]\)[[:space:]]*</localRepository>.*|\1|p' "$settings" | head -n 1)
+    # shellcheck disable=SC2016 # the literal Maven expression ${user.home}
+    repo=${repo//'${user.home}'/$home}
+  fi
+  echo "${repo:-$home/.m2/repository}"
+}
+
+DEN4J_M2_REPO="${DEN4J_M2_REPO:-$(den4j_m2_repo)}"
 
 den4j_log() {
   echo "[den4j] $*" >&2
