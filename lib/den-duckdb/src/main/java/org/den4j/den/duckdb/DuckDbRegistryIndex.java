@@ -105,6 +105,9 @@ public final class DuckDbRegistryIndex implements RegistryIndex {
 
     private static final System.Logger LOG = System.getLogger("org.den4j.den.duckdb");
     private static final int STATEMENT_CACHE = 256;
+    /** SQL that may commit a transaction of its own; CASE ... END is not matched. */
+    private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile(
+            "(?i)\\b(commit|end\\s+(transaction|work)|end\\s*;|end\\s*$)");
     /** A change of at most this many records, or of {@link #SPLICE_FRACTION} of them, is applied in place. */
     private static final int SPLICE_MIN = 256;
     private static final int SPLICE_FRACTION = 10;
@@ -134,7 +137,11 @@ public final class DuckDbRegistryIndex implements RegistryIndex {
         try {
             // The driver directly, not DriverManager: notebook kernels and agents load this module in a
             // class loader that DriverManager does not search.
-            this.connection = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
+            Properties settings = new Properties();
+            // The tables fit in one row group (122,880 rows) up to far beyond any den, and DuckDB does not
+            // split a row group between threads: more threads would only idle, one pool per open den.
+            settings.setProperty("threads", "1");
+            this.connection = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", settings);
             Tables.create(connection);
         } catch (SQLException | RuntimeException | LinkageError e) {
             throw new DenException("Cannot start DuckDB for the registry index (" + e
@@ -303,7 +310,9 @@ public final class DuckDbRegistryIndex implements RegistryIndex {
      * <p>Values are what the DuckDB driver returns, except that lists become {@link List}s, JSON becomes
      * its text and {@code TIMESTAMPTZ} becomes an {@link java.time.Instant}. The statement runs in a
      * transaction that is always rolled back, so it cannot change the index; {@code COPY ... TO} a file
-     * still writes the file.
+     * still writes the file. Text with several statements runs them all and returns the last one's rows;
+     * when it may have committed (it mentions {@code COMMIT} or {@code END}), the tables are rebuilt
+     * from the records at the next search.
      *
      * @param sql one statement, with {@code ?} for each parameter
      * @param parameters the parameters, bound with {@code setObject}
@@ -316,6 +325,7 @@ public final class DuckDbRegistryIndex implements RegistryIndex {
                 userConnection = connection.duplicate();
                 userConnection.setAutoCommit(false);
             }
+            boolean mayCommit = COMMIT.matcher(sql).find();
             try (PreparedStatement p = userConnection.prepareStatement(sql)) {
                 for (int i = 0; i < parameters.length; i++) {
                     p.setObject(i + 1, parameters[i]);
@@ -336,7 +346,19 @@ public final class DuckDbRegistryIndex implements RegistryIndex {
                 }
                 return rows;
             } finally {
-                userConnection.rollback();
+                boolean rolledBack;
+                try {
+                    userConnection.rollback();
+                    rolledBack = true;
+                } catch (SQLException e) {
+                    rolledBack = false; // the statement ended the transaction itself
+                }
+                if (mayCommit || !rolledBack) {
+                    // The tables may hold what the statement committed: rebuild them, and never save them.
+                    loaded = null;
+                    fingerprint = null;
+                    unsaved = false;
+                }
             }
         } catch (SQLException e) {
             throw new DenInputException("SQL over the registry index failed: " + e.getMessage()
@@ -393,10 +415,14 @@ public final class DuckDbRegistryIndex implements RegistryIndex {
             }
         }
         clearStatements();
-        try (DuckDBConnection c = connection; DuckDBConnection u = userConnection) {
-            // closed by try-with-resources
-        } catch (SQLException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Closing the DuckDB registry index: " + e);
+        for (DuckDBConnection c : new DuckDBConnection[] {userConnection, connection}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (SQLException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Closing the DuckDB registry index: " + e);
+            }
         }
     }
 

@@ -244,12 +244,90 @@ class DuckDbRegistryIndexTest {
             assertEquals(models.get(0).metadata().supportedBackends(), row.get("supported_backends"));
             assertTrue(row.get("hf_config") instanceof String);
 
+            assertEquals(List.of(Map.of("threads", 1L)), index.query("SELECT current_setting('threads') AS threads"));
             assertEquals(List.of(), index.query("DELETE FROM models"));
             assertEquals(models, index.search(models, RegistryQuery.ALL), "the delete was rolled back");
+            index.query("DELETE FROM models; COMMIT; SELECT 1");
+            assertEquals(models, index.search(models, RegistryQuery.ALL), "a committed delete is rebuilt over");
+            assertEquals(IndexLoad.Source.BUILT, index.lastLoad().orElseThrow().source());
+            index.query("SELECT CASE WHEN count(*) > 0 THEN 'some' END AS any FROM models");
+            assertEquals(models, index.search(models, RegistryQuery.ALL));
 
             DenInputException e = assertThrows(DenInputException.class, () -> index.query("SELECT nope FROM models"));
             assertTrue(e.getMessage().startsWith("SQL over the registry index failed: "), e.getMessage());
             assertTrue(e.getMessage().contains("nope"), e.getMessage());
+        }
+    }
+
+    @Test
+    void everyColumnHoldsItsField() {
+        ModelInfo m = new ModelInfo("acme/icd-coder", 3, "ab".repeat(32), "Codes notes", List.of("icd10", "prod"),
+                "cd".repeat(32), "acme/qwen2-tiny@1",
+                org.den4j.den.ModelMetadata.builder().modelType("decoder-only").architecture("Qwen2ForCausalLM")
+                        .inputs(List.of(new org.den4j.den.IoSpec("prompt", DataType.TEXT, List.of(-1L, 512L), "int64",
+                                "the note", true)))
+                        .outputs(List.of(org.den4j.den.IoSpec.of("codes", DataType.TEXT),
+                                org.den4j.den.IoSpec.of("scores", DataType.LOGITS)))
+                        .hfConfig(Map.of("hidden_size", 896)).inferenceCode("org.den4j.coder.IcdCoder")
+                        .supportedBackends(List.of("pytorch", "llama.cpp"))
+                        .hardware(new org.den4j.den.HardwareRequirements(4096L, true, 8192L, 4, "fp16"))
+                        .metric("f1_micro", 0.41).sourceUrl("https://example.org/m").license("apache-2.0")
+                        .extra("dataset", "mimic-iv").build(),
+                Instant.parse("2026-01-02T03:04:05.123456789Z"), Instant.parse("2026-02-03T04:05:06Z"), 123_456L, 7);
+        ModelInfo bare = new ModelInfo("zeta/bare", 1, "ef".repeat(32), null, null, null, null, null, null, null, 0, 0);
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.inMemory()) {
+            index.load(List.of(m, bare));
+            Map<String, Object> row = index.query("SELECT * EXCLUDE (search_text, model_type_key, architecture_key)"
+                    + " FROM models WHERE pos = 0").get(0);
+            Map<String, Object> expected = new java.util.LinkedHashMap<>();
+            expected.put("pos", 0);
+            expected.put("name", "acme/icd-coder");
+            expected.put("version", 3);
+            expected.put("digest", "ab".repeat(32));
+            expected.put("description", "Codes notes");
+            expected.put("model_type", "decoder-only");
+            expected.put("architecture", "Qwen2ForCausalLM");
+            expected.put("parent", "cd".repeat(32));
+            expected.put("parent_ref", "acme/qwen2-tiny@1");
+            expected.put("created", Instant.parse("2026-01-02T03:04:05.123456Z"));
+            expected.put("updated", Instant.parse("2026-02-03T04:05:06Z"));
+            expected.put("size", 123_456L);
+            expected.put("file_count", 7);
+            expected.put("license", "apache-2.0");
+            expected.put("source_url", "https://example.org/m");
+            expected.put("inference_code", "org.den4j.coder.IcdCoder");
+            expected.put("supported_backends", List.of("pytorch", "llama.cpp"));
+            expected.put("min_memory_mb", 4096L);
+            expected.put("gpu_required", true);
+            expected.put("min_gpu_memory_mb", 8192L);
+            expected.put("min_cpu_cores", 4);
+            expected.put("hardware_notes", "fp16");
+            expected.put("hf_config", "{\"hidden_size\":896}");
+            expected.put("extra", "{\"dataset\":\"mimic-iv\"}");
+            expected.put("tags", List.of("icd10", "prod"));
+            expected.put("input_types", List.of("TEXT"));
+            expected.put("output_types", List.of("TEXT", "LOGITS"));
+            assertEquals(expected, row);
+
+            assertEquals(List.of(Map.of("direction", "input", "io_index", 0, "io_name", "prompt", "data_type", "TEXT",
+                    "shape", List.of(-1L, 512L), "dtype", "int64", "description", "the note", "optional", true)),
+                    index.query("SELECT direction, io_index, io_name, data_type, shape, dtype, description, optional"
+                            + " FROM model_io WHERE pos = 0 AND direction = 'input'"));
+            assertEquals(List.of(Map.of("name", "acme/icd-coder", "version", 3, "metric", "f1_micro", "value", 0.41)),
+                    index.query("SELECT name, version, metric, value FROM model_metrics"));
+            assertEquals(List.of(Map.of("tag", "icd10"), Map.of("tag", "prod")),
+                    index.query("SELECT tag FROM model_tags ORDER BY tag"));
+
+            Map<String, Object> empty = index.query("SELECT description, model_type, created, supported_backends,"
+                    + " min_memory_mb, gpu_required, hf_config, tags FROM models WHERE pos = 1").get(0);
+            assertEquals("", empty.get("description"));
+            assertEquals(null, empty.get("model_type"));
+            assertEquals(null, empty.get("created"));
+            assertEquals(List.of(), empty.get("supported_backends"));
+            assertEquals(null, empty.get("min_memory_mb"));
+            assertEquals(false, empty.get("gpu_required"));
+            assertEquals("{}", empty.get("hf_config"));
+            assertEquals(List.of(), empty.get("tags"));
         }
     }
 

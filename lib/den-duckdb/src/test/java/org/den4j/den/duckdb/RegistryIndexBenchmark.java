@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.den4j.den.Den;
+import org.den4j.den.DenConfig;
 import org.den4j.den.ModelInfo;
+import org.den4j.den.PushRequest;
 import org.den4j.den.RegistryIndex;
 import org.den4j.den.RegistryQuery;
 import org.den4j.den.duckdb.internal.Fingerprint;
@@ -104,6 +107,55 @@ class RegistryIndexBenchmark {
         }
 
         readJsonAlternative(models);
+    }
+
+    /**
+     * The same through a {@link Den} on disk, where every search also pays {@code den.list()}: run with
+     * {@code -Dden4j.bench.den=true} (pushing the models takes minutes).
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "den4j.bench.den", matches = "true")
+    void searchThroughADen() throws Exception {
+        List<ModelInfo> like = Records.random(new Random(1), MODELS);
+        Path root = tmp.resolve("den");
+        Path dir = Files.createDirectories(tmp.resolve("m"));
+        long t = System.nanoTime();
+        try (Den den = Den.open(DenConfig.defaults().withPath(root))) {
+            for (int i = 0; i < like.size(); i++) {
+                ModelInfo m = like.get(i);
+                Files.writeString(dir.resolve("weights.bin"), "w" + i);
+                den.push(PushRequest.builder(dir, m.name()).description(m.description()).tags(m.tags())
+                        .metadata(m.metadata()).build());
+            }
+        }
+        System.out.printf(Locale.ROOT, "%n%,d models pushed in %.0f s; through a Den:%n", like.size(), ms(t) / 1000);
+        RegistryQuery text = RegistryQuery.builder().text("icd coder").build();
+        RegistryQuery tag = RegistryQuery.builder().tag("icd10").build();
+        for (String name : List.of("memory", "duckdb", "memory", "duckdb")) {
+            t = System.nanoTime();
+            try (Den den = Den.open(DenConfig.defaults().withPath(root).withRegistryIndex(name))) {
+                int hits = den.search(text).size();
+                line(name + ": open den + first search (catalog read, index load)", ms(t), hits + " hits");
+                for (int i = 0; i < 20; i++) {
+                    den.search(tag);
+                }
+                t = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    den.list();
+                }
+                line(name + ": den.list() alone, mean", ms(t) / 50, "");
+                t = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    den.search(tag);
+                }
+                line(name + ": den.search(tag icd10), mean", ms(t) / 50, "");
+                t = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    den.search(text);
+                }
+                line(name + ": den.search(text 'icd coder'), mean", ms(t) / 50, "");
+            }
+        }
     }
 
     private static void report(String label, RegistryIndex index, List<ModelInfo> models, List<RegistryQuery> queries,
