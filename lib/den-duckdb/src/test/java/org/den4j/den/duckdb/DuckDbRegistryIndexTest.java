@@ -187,6 +187,19 @@ class DuckDbRegistryIndexTest {
     }
 
     @Test
+    void indexDirectoryAndFileTakeTheDensGroupPermissions() throws Exception {
+        Path den = Files.createDirectories(tmp.resolve("den"));
+        Files.setPosixFilePermissions(den, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwx---"));
+        try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(den.resolve("index"))) {
+            index.load(Records.random(new Random(41), 5));
+        }
+        assertEquals("rwxrwx---", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(den.resolve("index"))));
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(den.resolve("index").resolve(DuckDbRegistryIndex.FILE_NAME))));
+    }
+
+    @Test
     void aDamagedIndexFileIsRebuilt() throws Exception {
         List<ModelInfo> models = Records.random(new Random(11), 20);
         Path dir = Files.createDirectories(tmp.resolve("index"));

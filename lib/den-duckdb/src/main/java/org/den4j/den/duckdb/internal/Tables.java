@@ -221,7 +221,11 @@ public final class Tables {
      *     copy cannot be renamed
      */
     public static void save(DuckDBConnection connection, Path file) throws SQLException, IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            sharedLike(dir, dir.getParent(), true);
+        }
         Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
@@ -237,6 +241,7 @@ public final class Tables {
                 }
             }
             checkNoWal(tmp);
+            sharedLike(tmp, dir, false);
             if (!Files.exists(file)) {
                 move(tmp, file);
                 return;
@@ -256,6 +261,26 @@ public final class Tables {
         } finally {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(wal(tmp));
+        }
+    }
+
+    /**
+     * Gives {@code path} the read and write permissions of {@code model} (and its search permissions
+     * when {@code directory}), so that in a machine den shared by a group every member can replace the
+     * index file. Does nothing where the file system has no POSIX permissions.
+     */
+    private static void sharedLike(Path path, Path model, boolean directory) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+                    java.util.EnumSet.copyOf(Files.getPosixFilePermissions(model));
+            if (!directory) {
+                perms.removeAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE,
+                        java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE,
+                        java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE));
+            }
+            Files.setPosixFilePermissions(path, perms);
+        } catch (UnsupportedOperationException | IOException | IllegalArgumentException e) {
+            // not POSIX, or not ours to change: the default permissions stay
         }
     }
 
