@@ -81,7 +81,16 @@ public final class Den implements AutoCloseable {
      */
     public Den(DenBackend backend, DenConfig config, Clock clock) {
         this.backend = backend;
-        this.index = openIndex(config, backend);
+        try {
+            this.index = openIndex(config, backend);
+        } catch (RuntimeException e) {
+            try {
+                backend.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         this.config = config;
         this.clock = clock;
         this.catalog = new Catalog(backend, indexDirectory(backend));
@@ -106,7 +115,7 @@ public final class Den implements AutoCloseable {
         }
         throw new DenConfigException("DEN4J_REGISTRY_INDEX", "DEN4J_REGISTRY_INDEX=" + name
                 + " names no registry index on the class path; use one of " + String.join(", ", known)
-                + " (the duckdb index needs the den4j-den-duckdb module)");
+                + (known.contains("duckdb") ? "" : " (the duckdb index needs the den4j-den-duckdb module)"));
     }
 
     /** Opens the den the {@code DEN4J_*} environment describes, or the user-local default. */
@@ -374,7 +383,10 @@ public final class Den implements AutoCloseable {
         try (DenBackend.Staging staging = backend.openStaging()) {
             progress.start("push " + request.name(), total);
             try {
-                entries = storeFiles(dir, files, staging.directory(), progress, newBytes, reusedBytes);
+                Set<Long> parentSizes = parent == null ? Set.of() : readManifest(parent).files().stream()
+                        .map(FileEntry::size).collect(Collectors.toSet());
+                entries = storeFiles(dir, files, staging.directory(), progress, newBytes, reusedBytes, parentSizes,
+                        total);
             } finally {
                 progress.finish();
             }
@@ -415,8 +427,17 @@ public final class Den implements AutoCloseable {
     }
 
     private List<FileEntry> storeFiles(Path dir, List<Path> files, Path staging, ProgressListener progress,
-            AtomicLong newBytes, AtomicLong reusedBytes) throws IOException {
+            AtomicLong newBytes, AtomicLong reusedBytes, Set<Long> parentSizes, long total) throws IOException {
         int threads = Math.max(1, Math.min(4, Math.min(files.size(), Runtime.getRuntime().availableProcessors())));
+        if (threads == 1 || total < PROGRESS_THRESHOLD) {
+            // Small models: threads would cost more than they save.
+            List<FileEntry> entries = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                entries.add(storeFile(dir, files.get(i), staging.resolve("f" + i), progress, newBytes, reusedBytes,
+                        parentSizes));
+            }
+            return entries;
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "den-push");
             t.setDaemon(true);
@@ -427,7 +448,7 @@ public final class Den implements AutoCloseable {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
                 Path tmp = staging.resolve("f" + i);
-                futures.add(pool.submit(() -> storeFile(dir, file, tmp, progress, newBytes, reusedBytes)));
+                futures.add(pool.submit(() -> storeFile(dir, file, tmp, progress, newBytes, reusedBytes, parentSizes)));
             }
             List<FileEntry> entries = new ArrayList<>();
             for (Future<FileEntry> f : futures) {
@@ -452,11 +473,22 @@ public final class Den implements AutoCloseable {
     }
 
     private FileEntry storeFile(Path dir, Path file, Path tmp, ProgressListener progress, AtomicLong newBytes,
-            AtomicLong reusedBytes) throws IOException {
+            AtomicLong reusedBytes, Set<Long> parentSizes) throws IOException {
         String relative = dir.relativize(file).toString().replace('\\', '/');
+        long size = Files.size(file);
+        if (parentSizes.contains(size)) {
+            // Probably a file the parent has: hash it first and copy nothing if the den holds it.
+            String sha = Sha256.of(file, progress::advance);
+            OptionalLong existing = backend.blobSize(sha);
+            if (existing.isPresent() && existing.getAsLong() == size) {
+                backend.touchBlob(sha);
+                reusedBytes.addAndGet(size);
+                return new FileEntry(relative, size, sha);
+            }
+        }
         // Copy and hash in one pass; the copy, not the source, becomes the blob, so a source that
         // changes during the push cannot produce a blob that does not match its name.
-        Sha256.Copy copy = Sha256.copy(file, tmp, progress::advance);
+        Sha256.Copy copy = Sha256.copy(file, tmp, parentSizes.contains(size) ? n -> { } : progress::advance);
         OptionalLong existing = backend.blobSize(copy.sha256());
         if (existing.isPresent() && existing.getAsLong() == copy.size()) {
             Files.deleteIfExists(tmp);

@@ -41,10 +41,10 @@ public final class MemoryRegistryIndex implements RegistryIndex {
         if (!m.tags().containsAll(q.tags())) {
             return false;
         }
-        if (q.modelType() != null && !q.modelType().equalsIgnoreCase(String.valueOf(meta.modelType()))) {
+        if (q.modelType() != null && !q.modelType().equalsIgnoreCase(meta.modelType())) {
             return false;
         }
-        if (q.architecture() != null && !q.architecture().equalsIgnoreCase(String.valueOf(meta.architecture()))) {
+        if (q.architecture() != null && !q.architecture().equalsIgnoreCase(meta.architecture())) {
             return false;
         }
         if (q.input() != null && !meta.hasInput(q.input())) {

@@ -32,9 +32,9 @@ final class SearchKeys {
         return b.toString();
     }
 
-    /** The key of a model type or architecture; an unset one compares as the text {@code null}, as in Java. */
+    /** The key of a model type or architecture, or null when unset (SQL NULL matches no query). */
     static String foldOrNull(String value) {
-        return fold(String.valueOf(value));
+        return value == null ? null : fold(value);
     }
 
     /** The lower-case text that a query's words must each occur in: name, description, tags and architecture. */

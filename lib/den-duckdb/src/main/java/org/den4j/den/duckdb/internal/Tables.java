@@ -34,8 +34,8 @@ import org.duckdb.DuckDBConnection;
  * reader never opens a half-written file and no writer needs the lock of the file readers hold.
  */
 public final class Tables {
-    /** Bumped whenever a table changes shape, so that older saved files are rebuilt. */
-    public static final int SCHEMA_VERSION = 2;
+    /** Bumped whenever a table changes shape or meaning, so that older saved files are rebuilt. */
+    public static final int SCHEMA_VERSION = 3;
     /** The tables, in the order they are created and copied. */
     public static final List<String> NAMES = List.of("models", "model_tags", "model_io", "model_metrics",
             "index_state");
@@ -150,8 +150,8 @@ public final class Tables {
                 rows.append(types(meta.inputs()));
                 rows.append(types(meta.outputs()));
                 rows.append(SearchKeys.searchText(m));
-                rows.append(SearchKeys.foldOrNull(meta.modelType()));
-                rows.append(SearchKeys.foldOrNull(meta.architecture()));
+                text(rows, SearchKeys.foldOrNull(meta.modelType()));
+                text(rows, SearchKeys.foldOrNull(meta.architecture()));
                 rows.endRow();
                 for (String tag : m.tags()) {
                     tags.beginRow().append(pos).append(m.name()).append(m.version()).append(tag).endRow();
