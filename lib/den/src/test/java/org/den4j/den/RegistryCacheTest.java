@@ -31,6 +31,37 @@ class RegistryCacheTest {
     }
 
     @Test
+    void aNewProcessReadsTheSameRegistryFromTheSnapshot() throws Exception {
+        Path root = tmp.resolve("den");
+        ModelMetadata meta = ModelMetadata.builder().modelType("decoder-only").architecture("Qwen2ForCausalLM")
+                .inputs(List.of(IoSpec.of("note", DataType.TEXT))).metric("f1", 0.5)
+                .hfConfig(java.util.Map.of("hidden_size", 64, "layers", List.of(1, 2))).build();
+        List<ModelInfo> before;
+        try (Den den = Den.at(root)) {
+            den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("a"), "a.txt", "a"), "acme/a")
+                    .description("with ünïcode").tags(List.of("x", "y")).metadata(meta).build());
+            den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("b"), "b.txt", "b"), "acme/b")
+                    .parent("acme/a").build());
+            den.alias("acme/a", "prod", 1);
+            den.delete("acme/b", false);
+            before = den.list();
+        }
+        // A full load writes a snapshot at the journal's end; the next process then replays nothing and
+        // everything must come from the snapshot itself.
+        Files.delete(root.resolve("index/registry-snapshot.bin"));
+        try (Den den = Den.at(root)) {
+            den.list();
+        }
+        long position = Files.size(root.resolve("journal.log"));
+        assertTrue(position > 0);
+        try (Den den = Den.at(root)) {
+            assertEquals(before, den.list());
+            assertEquals(java.util.Map.of("prod", 1), den.aliases("acme/a"));
+            assertEquals(1, den.aliasHistory("acme/a").size());
+        }
+    }
+
+    @Test
     void aDamagedOrMissingSnapshotIsRebuiltFromTheDocuments() throws Exception {
         Path root = tmp.resolve("den");
         try (Den den = Den.at(root)) {
@@ -39,7 +70,7 @@ class RegistryCacheTest {
                         .build());
             }
         }
-        Path snapshot = root.resolve("index/registry-snapshot.json");
+        Path snapshot = root.resolve("index/registry-snapshot.bin");
         assertTrue(Files.exists(snapshot));
         Files.writeString(snapshot, "{ not json");
         try (Den den = Den.at(root)) {

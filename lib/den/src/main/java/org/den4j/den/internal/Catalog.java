@@ -30,7 +30,7 @@ import org.den4j.den.backend.StoredDocument;
  */
 public final class Catalog {
     private static final int SNAPSHOT_EVERY = 1000;
-    private static final String SNAPSHOT = "registry-snapshot.json";
+    private static final String SNAPSHOT = "registry-snapshot.bin";
 
     private final DenBackend backend;
     private final Path indexDirectory;
@@ -235,7 +235,7 @@ public final class Catalog {
         }
         Path file = indexDirectory.resolve(SNAPSHOT);
         try {
-            RegistrySnapshot snap = Json.MAPPER.readValue(file.toFile(), RegistrySnapshot.class);
+            RegistrySnapshot snap = SnapshotCodec.read(file);
             Optional<DenBackend.Changes> check = backend.changesSince(snap.position());
             if (check.isEmpty()) {
                 return false;
@@ -272,7 +272,7 @@ public final class Catalog {
             aliases.forEach((k, c) -> a.add(new RegistrySnapshot.Entry<>(k, c.etag, c.value)));
             Path tmp = Files.createTempFile(indexDirectory, SNAPSHOT, ".part");
             try {
-                Json.MAPPER.writeValue(tmp.toFile(), new RegistrySnapshot(position, v, a));
+                SnapshotCodec.write(new RegistrySnapshot(position, v, a), tmp);
                 LocalBackend.setPermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
                 LocalBackend.moveReplacing(tmp, indexDirectory.resolve(SNAPSHOT));
             } finally {
