@@ -128,6 +128,20 @@ public final class DenCommand implements Callable<Integer> {
         return Den.open(config());
     }
 
+    /**
+     * Opens a den that must exist already: a mistyped {@code --den} or {@code DEN4J_PATH} is an error,
+     * not a new empty den; the caller closes it.
+     */
+    Den openExisting() {
+        DenConfig config = config();
+        if (config.path() != null && config.type().isLocal() && !java.nio.file.Files.exists(config.localRoot())) {
+            throw new org.den4j.den.DenConfigException(denPath != null ? "--den" : "DEN4J_PATH", "Den path "
+                    + config.localRoot() + " does not exist; check " + (denPath != null ? "--den" : "DEN4J_PATH")
+                    + ", or push a model there to create the den");
+        }
+        return Den.open(config);
+    }
+
     /** A progress bar on the error stream of {@code cl}, drawn for work over {@link Den#PROGRESS_THRESHOLD}. */
     static ProgressListener progress(CommandLine cl) {
         PrintStream stream = new PrintStream(new WriterOutputStream(cl.getErr()), true,

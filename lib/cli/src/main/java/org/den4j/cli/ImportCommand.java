@@ -34,4 +34,9 @@ final class ImportCommand extends Subcommand {
         PushCommand.report(out(), err(), den.importPack(source, request));
         return ok();
     }
+
+    @Override
+    boolean createsDen() {
+        return true;
+    }
 }

@@ -57,4 +57,9 @@ final class PushCommand extends Subcommand {
         }
         err.flush();
     }
+
+    @Override
+    boolean createsDen() {
+        return true;
+    }
 }

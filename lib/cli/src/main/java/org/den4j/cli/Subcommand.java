@@ -19,9 +19,14 @@ abstract class Subcommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (Den den = parent.open()) {
+        try (Den den = createsDen() ? parent.open() : parent.openExisting()) {
             return run(den);
         }
+    }
+
+    /** True for commands that may create the den (push, import); the others need an existing one. */
+    boolean createsDen() {
+        return false;
     }
 
     /** Does the work and returns the exit code. */

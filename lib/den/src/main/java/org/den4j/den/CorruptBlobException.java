@@ -13,7 +13,7 @@ public class CorruptBlobException extends DenException {
     public CorruptBlobException(String model, String file, String digest, Path blob, String problem) {
         super("Corrupted blob for file '" + file + "' of model " + model + ": " + problem
                 + " (expected sha256:" + digest + (blob == null ? "" : ", blob " + blob)
-                + "). Push the model again to repair it, or delete it and run gc.");
+                + "). Run den verify, which sets damaged blobs aside, then push the model again to restore it.");
         this.model = model;
         this.file = file;
         this.digest = digest;

@@ -242,7 +242,7 @@ public final class Den implements AutoCloseable {
             List<String> close = Suggestions.closest(ref.name(), names, 3);
             throw new ModelNotFoundException(ref.toString(), "No model named '" + ref.name() + "' in den " + location()
                     + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")
-                    + " (" + names.size() + " model names; see den list)", close);
+                    + " (it holds " + names.size() + (names.size() == 1 ? " name" : " names") + "; see den list)", close);
         }
         if (ref.alias() != null) {
             AliasDoc aliases = view.aliases().getOrDefault(ref.name(), AliasDoc.EMPTY);
@@ -324,8 +324,9 @@ public final class Den implements AutoCloseable {
      *
      * <p>The directory's files link to the blobs. It is made when a model is pushed to a local den (the
      * push has just hashed every byte) or, for a model that arrived otherwise, at its first fetch, which
-     * checks every file's SHA-256. Every fetch checks sizes and copies nothing. Do not write into the
-     * directory.
+     * checks every file's SHA-256. Every later fetch checks sizes and copies nothing; damage that keeps
+     * a file's size is found by {@link #verify()}, which sets the damaged blob aside. Do not write into
+     * the directory: its files are the den's blobs.
      *
      * @throws ModelNotFoundException when {@code ref} names no model
      * @throws CorruptBlobException when a stored file is damaged; it is never silently used
@@ -770,6 +771,10 @@ public final class Den implements AutoCloseable {
      * @throws DenInputException when the file cannot be parsed
      */
     public List<ModelInfo> importRegistry(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DenInputException("Registry file " + file + " does not exist; pass a file written by "
+                    + "den export-registry");
+        }
         List<ModelInfo> records;
         try {
             var type = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ModelInfo.class);
@@ -868,7 +873,11 @@ public final class Den implements AutoCloseable {
         return verify(List.of(show(ref)), ProgressListener.NONE);
     }
 
-    /** Re-hashes the files of the given models, each distinct blob once. */
+    /**
+     * Re-hashes the files of the given models, each distinct blob once. A damaged blob is set aside
+     * (never served again) and the fetched directories of the models that use it are removed, so a
+     * fetch fails until a push of the model stores the blob afresh.
+     */
     public VerifyReport verify(List<ModelInfo> models, ProgressListener progress) {
         Map<String, String> verdicts = new HashMap<>();
         List<VerifyReport.Problem> problems = new ArrayList<>();
@@ -904,7 +913,34 @@ public final class Den implements AutoCloseable {
         } finally {
             progress.finish();
         }
+        quarantine(verdicts, problems);
         return new VerifyReport(models.size(), files, bytes, problems);
+    }
+
+    private void quarantine(Map<String, String> verdicts, List<VerifyReport.Problem> problems) {
+        Set<String> damaged = verdicts.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty() && !e.getValue().equals("blob is missing"))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        if (damaged.isEmpty()) {
+            return;
+        }
+        try {
+            for (String digest : damaged) {
+                backend.quarantineBlob(digest);
+            }
+            Set<String> affectedModels = problems.stream().map(VerifyReport.Problem::model).collect(Collectors.toSet());
+            for (ModelInfo m : list()) {
+                if (affectedModels.contains(m.ref())) {
+                    Path dir = snapshots.pathOf(m.digest());
+                    if (Files.exists(dir)) {
+                        deleteTree(dir);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DenException("Found damaged blobs in den " + location() + " but could not set them aside: " + e
+                    + "; delete the damaged models, run den gc, and push them again", e);
+        }
     }
 
     private String checkBlob(FileEntry file, ProgressListener progress) {

@@ -151,6 +151,27 @@ class BadInputTest {
     }
 
     @Test
+    void verifySetsADamagedBlobAsideAndAPushRestoresIt() throws Exception {
+        Path src = DenRoundTripTest.model(tmp.resolve("m"), "config.json", "{}", "weights.bin", "good weights");
+        try (Den den = Den.at(tmp.resolve("den"))) {
+            den.push(PushRequest.builder(src, "acme/x").build());
+            Path weights = den.fetch("acme/x").resolve("weights.bin").toRealPath();
+            Files.setPosixFilePermissions(weights, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.writeString(weights, "evil weights"); // same size: only a re-hash notices
+            assertEquals(1, den.verify().problems().size());
+            assertMessage("the blob is missing", () -> den.fetch("acme/x"));
+            PushResult again = den.push(PushRequest.builder(src, "acme/x").build());
+            assertTrue(again.alreadyPresent());
+            assertEquals("good weights".length(), again.newBytes(), "the damaged blob was stored afresh");
+            assertEquals("good weights", Files.readString(den.fetch("acme/x").resolve("weights.bin")));
+            assertTrue(den.verify().isClean());
+            try (var q = Files.list(tmp.resolve("den/quarantine"))) {
+                assertEquals(1, q.count(), "the damaged blob is kept for inspection");
+            }
+        }
+    }
+
+    @Test
     void truncatedBlobFailsLaterFetchesByItsSize() throws Exception {
         Path src = DenRoundTripTest.model(tmp.resolve("m"), "weights.bin", "0123456789");
         try (Den den = Den.at(tmp.resolve("den"))) {

@@ -68,6 +68,9 @@ class DenRoundTripTest {
             den.push(PushRequest.builder(src, "acme/icd-coder").build());
             ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> den.fetch("acme/icd-codr"));
             assertTrue(e.getMessage().contains("did you mean acme/icd-coder?"), e.getMessage());
+            ModelNotFoundException far = assertThrows(ModelNotFoundException.class, () -> den.fetch("acme/nope"));
+            assertEquals(List.of(), far.suggestions(), far.getMessage());
+            assertTrue(far.getMessage().endsWith("(it holds 1 name; see den list)"), far.getMessage());
         }
     }
 }

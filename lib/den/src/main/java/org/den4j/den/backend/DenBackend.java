@@ -44,6 +44,14 @@ public interface DenBackend extends AutoCloseable {
     /** Deletes a blob; deleting a missing blob is not an error. */
     void deleteBlob(String digest) throws IOException;
 
+    /**
+     * Sets a damaged blob aside so it is never served again and a later push can store it afresh;
+     * a backend without a place for that deletes it.
+     */
+    default void quarantineBlob(String digest) throws IOException {
+        deleteBlob(digest);
+    }
+
     /** Every stored blob. */
     List<BlobStat> listBlobs() throws IOException;
 

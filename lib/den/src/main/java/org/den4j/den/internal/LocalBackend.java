@@ -45,6 +45,7 @@ import org.den4j.den.backend.StoredDocument;
  * snapshots/DIGEST/            fetched models: links to blobs
  * tmp/ID/ + tmp/ID.lock        staging of one writer, locked while it lives
  * locks/                       lock files for compare-and-swap
+ * quarantine/DIGEST-TIME       damaged blobs that verify set aside, kept for inspection
  * journal.log                  one line per document written: the key (readers replay it)
  * index/                       caches rebuilt from the documents (registry snapshot, indexes)
  * </pre>
@@ -170,6 +171,18 @@ public final class LocalBackend implements DenBackend {
             Files.setLastModifiedTime(blobPath(digest), FileTime.from(Instant.now()));
         } catch (NoSuchFileException e) {
             // gone: the caller notices when it reads it
+        }
+    }
+
+    @Override
+    public void quarantineBlob(String digest) throws IOException {
+        Path quarantine = root.resolve("quarantine");
+        createDirectories(quarantine);
+        try {
+            Files.move(blobPath(digest), quarantine.resolve(digest + "-" + System.currentTimeMillis()),
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            // already gone
         }
     }
 

@@ -13,7 +13,7 @@ public final class Suggestions {
     /** Up to {@code limit} names close to {@code wanted}, closest first. */
     public static List<String> closest(String wanted, Collection<String> known, int limit) {
         String w = wanted.toLowerCase(Locale.ROOT);
-        int threshold = Math.max(3, w.length() / 3);
+        int threshold = Math.max(2, w.length() / 5);
         return known.stream()
                 .map(k -> new Scored(k, score(w, k.toLowerCase(Locale.ROOT))))
                 .filter(s -> s.score <= threshold)
