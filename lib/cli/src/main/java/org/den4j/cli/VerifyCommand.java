@@ -31,7 +31,7 @@ final class VerifyCommand extends Subcommand {
         out().flush();
         long damaged = report.problems().stream().map(VerifyReport.Problem::model).distinct().count();
         err().println(report.problems().size() + " damaged file(s) in " + damaged + " model(s) of " + checked
-                + "; to repair, remove the damaged models (den rm), run den gc --grace 0s and push them again");
+                + "; damaged blobs were set aside, so push the damaged models again to restore them");
         err().flush();
         return ExitCodes.FAILURE;
     }

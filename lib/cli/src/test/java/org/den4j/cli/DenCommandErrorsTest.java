@@ -46,7 +46,10 @@ class DenCommandErrorsTest {
     void unknownModelSaysWhatExistsAndSuggestsTheClosestName() {
         pushed("acme/icd-coder");
         assertFails(2, "No model named 'acme/icd-codr' in den " + denDir + "; did you mean acme/icd-coder? "
-                + "(1 model names; see den list)", cli.den("fetch", "acme/icd-codr"));
+                + "(it holds 1 name; see den list)", cli.den("fetch", "acme/icd-codr"));
+        pushed("acme/other");
+        assertFails(2, "No model named 'acme/zzz' in den " + denDir + " (it holds 2 names; see den list)",
+                cli.den("fetch", "acme/zzz"));
     }
 
     @Test
@@ -125,14 +128,29 @@ class DenCommandErrorsTest {
 
     @Test
     void denPathThatCannotBeCreatedIsRefused() throws Exception {
-        // Below a regular file nothing can be created, even by root.
+        // Below a regular file nothing can be created, even by root. Push is a command that creates
+        // the den; read commands refuse a missing den before trying (see the next test).
         Path file = Files.writeString(tmp.resolve("file"), "x");
         Path den = file.resolve("den");
-        Cli.Result r = new Cli(den).den("list");
+        Cli.Result r = new Cli(den).den("push", tmp.resolve("m").toString(), "--name", "acme/x");
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().startsWith("den: Den path " + den + " is not writable ("), r.err());
         assertTrue(r.err().endsWith("); choose a writable directory with DEN4J_PATH or --den, or fix its permissions\n"),
                 r.err());
+    }
+
+    @Test
+    void readCommandOnADenPathThatDoesNotExistIsRefusedAndCreatesNothing() {
+        Path missing = tmp.resolve("nonexistent");
+        assertFails(2, "Den path " + missing + " does not exist; check --den, or push a model there to create the den",
+                new Cli(missing).den("list"));
+        assertFalse(Files.exists(missing), "a read command does not create the den");
+        assertFails(2, "Den path " + missing + " does not exist; check DEN4J_PATH, or push a model there to create "
+                + "the den", Cli.raw(Map.of("DEN4J_PATH", missing.toString()), "show", "acme/x"));
+        assertFalse(Files.exists(missing), "a read command does not create the den");
+        assertEquals(0, new Cli(missing).den("push", tmp.resolve("m").toString(), "--name", "acme/x").exit(),
+                "push creates it");
+        assertEquals(0, new Cli(missing).den("list").exit());
     }
 
     @Test
@@ -186,10 +204,46 @@ class DenCommandErrorsTest {
         Files.writeString(blob, "weights XX");
         assertFails(1, "Corrupted blob for file 'weights.bin' of model acme/x@1: content hashes to "
                 + Cli.sha256("weights XX") + " (expected sha256:" + Cli.sha256("weights v1") + ", blob " + blob
-                + "). Push the model again to repair it, or delete it and run gc.", cli.den("fetch", "acme/x"));
+                + "). Run den verify, which sets damaged blobs aside, then push the model again to restore it.",
+                cli.den("fetch", "acme/x"));
         try (var dirs = Files.list(denDir.resolve("snapshots"))) {
             assertEquals(0, dirs.count(), "no model directory is left behind");
         }
+    }
+
+    @Test
+    void verifySetsADamagedBlobAsideSoFetchFailsUntilAPushRestoresIt() throws Exception {
+        pushed("acme/x");
+        Path blob = Cli.blob(denDir, "weights v1");
+        Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(blob, "weights XX"); // same size: only a re-hash finds it
+        String digest = Cli.sha256("weights v1");
+
+        Cli.Result verify = cli.den("verify");
+        assertEquals(1, verify.exit(), verify.toString());
+        assertTrue(verify.out().startsWith("CORRUPT acme/x@1 file weights.bin (sha256:" + digest + ")"), verify.out());
+        assertTrue(verify.err().endsWith("; damaged blobs were set aside, so push the damaged models again to restore "
+                + "them\n"), verify.err());
+        assertFalse(Files.exists(blob), "the damaged blob is set aside");
+        try (var quarantined = Files.list(denDir.resolve("quarantine"))) {
+            assertEquals(1, quarantined.filter(p -> p.getFileName().toString().startsWith(digest + "-")).count());
+        }
+
+        // CorruptBlobException is not bad input: exit 1 (ExitCodes.FAILURE).
+        assertFails(1, "Corrupted blob for file 'weights.bin' of model acme/x@1: the blob is missing (expected sha256:"
+                + digest + "). Run den verify, which sets damaged blobs aside, then push the model again to restore "
+                + "it.", cli.den("fetch", "acme/x"));
+
+        Cli.Result push = cli.den("push", tmp.resolve("m").toString(), "--name", "acme/x");
+        assertEquals(0, push.exit(), push.toString());
+        assertTrue(push.out().startsWith("acme/x@1 sha256:"), push.out());
+        assertEquals("weights v1", Files.readString(blob), "the push stored the blob afresh");
+        Cli.Result clean = cli.den("verify");
+        assertEquals(0, clean.exit(), clean.toString());
+        assertTrue(clean.out().startsWith("OK: 1 model(s), 2 file(s), "), clean.out());
+        Cli.Result fetch = cli.den("fetch", "acme/x");
+        assertEquals(0, fetch.exit(), fetch.toString());
+        assertEquals("weights v1", Files.readString(Path.of(fetch.out().trim()).resolve("weights.bin")));
     }
 
     @Test
@@ -239,6 +293,7 @@ class DenCommandErrorsTest {
 
     @Test
     void badInputToSearchAndImportNamesTheFix() {
+        pushed("acme/x"); // read commands need an existing den
         assertFails(2, "'pictures' is not a data type; use one of TEXT, IMAGE, AUDIO, VIDEO, EMBEDDINGS, TOKENS, "
                 + "LOGITS, FEATURES", cli.den("search", "--input", "pictures"));
         Path missing = tmp.resolve("missing.zip");
@@ -266,6 +321,7 @@ class DenCommandErrorsTest {
 
     @Test
     void verboseAddsTheStackTraceAndPlainOutputDoesNot() {
+        pushed("acme/x"); // read commands need an existing den
         Cli.Result plain = cli.den("show", "acme/none");
         assertEquals(1, plain.err().lines().count(), plain.err());
         Cli.Result verbose = cli.den("show", "acme/none", "--verbose");

@@ -212,6 +212,27 @@ class DenCommandTest {
         assertTrue(table.lines().get(1).startsWith("acme/coder@1"), table.out());
     }
 
+    @Test
+    void duckDbIndexSearchesLikeTheMemoryIndex() throws Exception {
+        baseAndCoder();
+        Cli duckdb = new Cli(denDir, Map.of("DEN4J_REGISTRY_INDEX", "duckdb"));
+        Path indexFile = denDir.resolve("index").resolve("registry.duckdb");
+        assertFalse(Files.exists(indexFile), "the memory index keeps no DuckDB file");
+        for (List<String> args : List.of(List.of("search", "--tag", "icd10"), List.of("search", "coder", "--json"),
+                List.of("search", "--type", "decoder-only", "--architecture", "qwen2forcausallm", "--input", "text",
+                        "--output", "TEXT"),
+                List.of("search", "--input", "image", "--json"), List.of("search", "--latest"),
+                List.of("search", "nothing-like-this"))) {
+            String[] a = args.toArray(String[]::new);
+            Cli.Result memory = cli.den(a);
+            Cli.Result viaDuckDb = duckdb.den(a);
+            assertEquals(0, viaDuckDb.exit(), viaDuckDb.toString());
+            assertEquals(memory.toString(), viaDuckDb.toString(), String.join(" ", args));
+        }
+        assertTrue(duckdb.den("search", "--tag", "icd10").out().contains("acme/coder@1"), "results, not just none");
+        assertTrue(Files.exists(indexFile), "DEN4J_REGISTRY_INDEX=duckdb answered through DuckDB");
+    }
+
     private static List<String> names(Cli.Result r) throws Exception {
         assertEquals(0, r.exit(), r.toString());
         List<String> names = new java.util.ArrayList<>();
@@ -346,6 +367,7 @@ class DenCommandTest {
             assertTrue(den.has("acme/x"));
         }
         Path explicit = tmp.resolve("explicit-den");
+        Den.at(explicit).close(); // read commands need an existing den
         Cli.Result viaOption = Cli.raw(Map.of("DEN4J_PATH", fromEnv.toString()), "--den", explicit.toString(), "list");
         assertEquals(0, viaOption.exit(), viaOption.toString());
         assertEquals("", viaOption.out());
@@ -357,6 +379,7 @@ class DenCommandTest {
 
     @Test
     void typeOptionWinsOverAnInvalidDenType() {
+        Den.at(tmp.resolve("d")).close(); // read commands need an existing den
         Cli.Result r = Cli.raw(Map.of("DEN4J_TYPE", "bogus"), "--type", "LOCAL_USER", "--den",
                 tmp.resolve("d").toString(), "list");
         assertEquals(0, r.exit(), r.toString());
