@@ -1046,6 +1046,7 @@ public final class Den implements AutoCloseable {
 
     @Override
     public void close() {
+        catalog.saveSnapshot();
         try (RegistryIndex i = index) {
             backend.close();
         } catch (IOException e) {

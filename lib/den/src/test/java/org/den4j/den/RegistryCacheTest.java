@@ -94,12 +94,16 @@ class RegistryCacheTest {
             den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("a"), "a.txt", "a"), "acme/a").build());
         }
         Path journal = root.resolve("journal.log");
+        Path snapshot = root.resolve("index/registry-snapshot.bin");
         String before = Files.readString(journal);
+        byte[] snapshotBefore = Files.readAllBytes(snapshot);
         try (Den den = Den.at(root)) {
             den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("b"), "b.txt", "b"), "acme/b").build());
         }
-        // As if the writer of acme/b was killed between publishing its version and journaling it.
+        // As if the writer of acme/b was killed between publishing its version and journaling it
+        // (so it never saved a snapshot either).
         Files.writeString(journal, before);
+        Files.write(snapshot, snapshotBefore);
         try (Den den = Den.at(root)) {
             assertEquals(List.of("acme/a@1"), den.list().stream().map(ModelInfo::ref).toList());
             den.gc(java.time.Duration.ZERO);

@@ -131,10 +131,11 @@ public final class Catalog {
             return;
         }
         for (String key : new LinkedHashSet<>(changes.get().keys())) {
-            reread(key);
+            if (reread(key)) {
+                replayedSinceSnapshot++;
+            }
         }
         position = changes.get().position();
-        replayedSinceSnapshot += changes.get().keys().size();
         lastView = null;
         if (replayedSinceSnapshot >= SNAPSHOT_EVERY) {
             writeSnapshot();
@@ -165,7 +166,8 @@ public final class Catalog {
         }
     }
 
-    private void reread(String key) throws IOException {
+    /** Re-reads a registry document; returns false for keys that are not registry documents. */
+    private boolean reread(String key) throws IOException {
         if (VersionDoc.isKey(key)) {
             Optional<StoredDocument> d = backend.read(key);
             if (d.isPresent()) {
@@ -180,6 +182,19 @@ public final class Catalog {
             } else {
                 aliases.remove(key);
             }
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Saves a snapshot when documents were replayed since the last one, so the next process starts
+     * from here instead of reading those documents again.
+     */
+    public synchronized void saveSnapshot() {
+        if (loaded && position >= 0 && replayedSinceSnapshot > 0) {
+            writeSnapshot();
         }
     }
 
