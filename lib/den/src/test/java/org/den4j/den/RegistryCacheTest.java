@@ -10,6 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RegistryCacheTest {
+    /** JSON as Jackson reads it into a Map, the way metadata arrives from a file. */
+    static final class Json {
+        @SuppressWarnings("unchecked")
+        static java.util.Map<String, Object> parse(String json) throws Exception {
+            return org.den4j.den.internal.Json.MAPPER.readValue(json, java.util.Map.class);
+        }
+    }
+
     @TempDir
     Path tmp;
 
@@ -35,7 +43,12 @@ class RegistryCacheTest {
         Path root = tmp.resolve("den");
         ModelMetadata meta = ModelMetadata.builder().modelType("decoder-only").architecture("Qwen2ForCausalLM")
                 .inputs(List.of(IoSpec.of("note", DataType.TEXT))).metric("f1", 0.5)
-                .hfConfig(java.util.Map.of("hidden_size", 64, "layers", List.of(1, 2))).build();
+                .outputs(List.of(new IoSpec("logits", DataType.LOGITS, List.of(-1L, 32000L), "float16", "scores", true)))
+                .hfConfig(Json.parse("{\"hidden_size\": 64, \"rope\": {\"theta\": 1.0E6, \"big\": 123456789012345,"
+                        + " \"huge\": 123456789012345678901234567890, \"none\": null, \"on\": true}, \"layers\": [1, \"two\"]}"))
+                .supportedBackends(List.of("pytorch", "llama.cpp"))
+                .hardware(new HardwareRequirements(4096L, true, 8192L, 4, "fp16"))
+                .sourceUrl("https://example.org/m").license("apache-2.0").extra("k", "v").build();
         List<ModelInfo> before;
         try (Den den = Den.at(root)) {
             den.push(PushRequest.builder(DenRoundTripTest.model(tmp.resolve("a"), "a.txt", "a"), "acme/a")

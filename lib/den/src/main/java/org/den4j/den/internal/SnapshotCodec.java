@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.den4j.den.AliasChange;
+import org.den4j.den.DataType;
+import org.den4j.den.HardwareRequirements;
+import org.den4j.den.IoSpec;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.ModelMetadata;
 
@@ -23,12 +26,12 @@ import org.den4j.den.ModelMetadata;
  * Reads and writes {@link RegistrySnapshot}s in a compact binary form.
  *
  * <p>A new process reads the snapshot before anything is compiled; plain {@link DataInputStream}
- * reads are several times faster there than JSON binding, and metadata that is empty (the common
- * case) costs one byte. Non-empty metadata is stored as its JSON.
+ * reads are several times faster there than JSON binding. Metadata is written field by field; the
+ * free-form Hugging Face config as tagged values (null, boolean, numbers, text, lists, maps).
  */
 final class SnapshotCodec {
     private static final int MAGIC = 0x44454e53; // "DENS"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private SnapshotCodec() {
     }
@@ -119,12 +122,193 @@ final class SnapshotCodec {
         instant(out, m.updated());
         out.writeLong(m.size());
         out.writeInt(m.fileCount());
-        if (m.metadata().equals(ModelMetadata.EMPTY)) {
-            out.writeInt(-1);
+        metadata(out, m.metadata());
+    }
+
+    private static void metadata(DataOutputStream out, ModelMetadata meta) throws IOException {
+        string(out, meta.modelType());
+        string(out, meta.architecture());
+        ios(out, meta.inputs());
+        ios(out, meta.outputs());
+        value(out, meta.hfConfig());
+        string(out, meta.inferenceCode());
+        strings(out, meta.supportedBackends());
+        HardwareRequirements hw = meta.hardware();
+        value(out, hw.minMemoryMb());
+        out.writeBoolean(hw.gpuRequired());
+        value(out, hw.minGpuMemoryMb());
+        value(out, hw.minCpuCores());
+        string(out, hw.notes());
+        out.writeInt(meta.metrics().size());
+        for (Map.Entry<String, Double> e : meta.metrics().entrySet()) {
+            string(out, e.getKey());
+            value(out, e.getValue());
+        }
+        string(out, meta.sourceUrl());
+        string(out, meta.license());
+        out.writeInt(meta.extra().size());
+        for (Map.Entry<String, String> e : meta.extra().entrySet()) {
+            string(out, e.getKey());
+            string(out, e.getValue());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ModelMetadata metadata(DataInputStream in) throws IOException {
+        String modelType = string(in);
+        String architecture = string(in);
+        List<IoSpec> inputs = ios(in);
+        List<IoSpec> outputs = ios(in);
+        Map<String, Object> hfConfig = (Map<String, Object>) value(in);
+        String inferenceCode = string(in);
+        List<String> backends = strings(in);
+        HardwareRequirements hw = new HardwareRequirements(toLong(value(in)), in.readBoolean(), toLong(value(in)),
+                (Integer) value(in), string(in));
+        int metricCount = in.readInt();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (int i = 0; i < metricCount; i++) {
+            metrics.put(string(in), (Double) value(in));
+        }
+        String sourceUrl = string(in);
+        String license = string(in);
+        int extraCount = in.readInt();
+        Map<String, String> extra = new LinkedHashMap<>();
+        for (int i = 0; i < extraCount; i++) {
+            extra.put(string(in), string(in));
+        }
+        return new ModelMetadata(modelType, architecture, inputs, outputs, hfConfig, inferenceCode, backends, hw,
+                metrics, sourceUrl, license, extra);
+    }
+
+    private static Long toLong(Object o) {
+        return o == null ? null : ((Number) o).longValue();
+    }
+
+    private static void ios(DataOutputStream out, List<IoSpec> ios) throws IOException {
+        out.writeInt(ios.size());
+        for (IoSpec io : ios) {
+            string(out, io.name());
+            string(out, io.dataType().name());
+            out.writeInt(io.shape().size());
+            for (Long d : io.shape()) {
+                out.writeLong(d == null ? Long.MIN_VALUE : d);
+            }
+            string(out, io.dtype());
+            string(out, io.description());
+            out.writeBoolean(io.optional());
+        }
+    }
+
+    private static List<IoSpec> ios(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<IoSpec> ios = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = string(in);
+            DataType type = DataType.valueOf(string(in));
+            int dims = in.readInt();
+            List<Long> shape = new ArrayList<>(dims);
+            for (int d = 0; d < dims; d++) {
+                long v = in.readLong();
+                shape.add(v == Long.MIN_VALUE ? null : v);
+            }
+            ios.add(new IoSpec(name, type, shape, string(in), string(in), in.readBoolean()));
+        }
+        return ios;
+    }
+
+    private static void strings(DataOutputStream out, List<String> values) throws IOException {
+        out.writeInt(values.size());
+        for (String v : values) {
+            string(out, v);
+        }
+    }
+
+    private static List<String> strings(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<String> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(string(in));
+        }
+        return values;
+    }
+
+    /** A JSON-like value: null, Boolean, Integer, Long, Double, BigInteger, BigDecimal, String, List, Map. */
+    private static void value(DataOutputStream out, Object v) throws IOException {
+        if (v == null) {
+            out.writeByte('n');
+        } else if (v instanceof Boolean b) {
+            out.writeByte(b ? 't' : 'f');
+        } else if (v instanceof Integer i) {
+            out.writeByte('i');
+            out.writeInt(i);
+        } else if (v instanceof Long l) {
+            out.writeByte('l');
+            out.writeLong(l);
+        } else if (v instanceof Double d) {
+            out.writeByte('d');
+            out.writeDouble(d);
+        } else if (v instanceof Float f) {
+            out.writeByte('d');
+            out.writeDouble(f);
+        } else if (v instanceof java.math.BigInteger b) {
+            out.writeByte('I');
+            string(out, b.toString());
+        } else if (v instanceof java.math.BigDecimal b) {
+            out.writeByte('D');
+            string(out, b.toString());
+        } else if (v instanceof String str) {
+            out.writeByte('s');
+            string(out, str);
+        } else if (v instanceof List<?> list) {
+            out.writeByte('[');
+            out.writeInt(list.size());
+            for (Object o : list) {
+                value(out, o);
+            }
+        } else if (v instanceof Map<?, ?> map) {
+            out.writeByte('{');
+            out.writeInt(map.size());
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                string(out, String.valueOf(e.getKey()));
+                value(out, e.getValue());
+            }
         } else {
-            byte[] json = Json.MAPPER.writeValueAsBytes(m.metadata());
-            out.writeInt(json.length);
-            out.write(json);
+            // Anything else (a number type Jackson does not produce): keep its text.
+            out.writeByte('s');
+            string(out, v.toString());
+        }
+    }
+
+    private static Object value(DataInputStream in) throws IOException {
+        int tag = in.readByte();
+        switch (tag) {
+            case 'n': return null;
+            case 't': return Boolean.TRUE;
+            case 'f': return Boolean.FALSE;
+            case 'i': return in.readInt();
+            case 'l': return in.readLong();
+            case 'd': return in.readDouble();
+            case 'I': return new java.math.BigInteger(string(in));
+            case 'D': return new java.math.BigDecimal(string(in));
+            case 's': return string(in);
+            case '[': {
+                int n = in.readInt();
+                List<Object> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    list.add(value(in));
+                }
+                return list;
+            }
+            case '{': {
+                int n = in.readInt();
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    map.put(string(in), value(in));
+                }
+                return map;
+            }
+            default:
+                throw new IOException("Unknown value tag " + tag + " in registry snapshot");
         }
     }
 
@@ -144,12 +328,7 @@ final class SnapshotCodec {
         Instant updated = instant(in);
         long size = in.readLong();
         int fileCount = in.readInt();
-        int metaLength = in.readInt();
-        ModelMetadata metadata = ModelMetadata.EMPTY;
-        if (metaLength >= 0) {
-            byte[] json = in.readNBytes(metaLength);
-            metadata = Json.MAPPER.readValue(json, ModelMetadata.class);
-        }
+        ModelMetadata metadata = metadata(in);
         return new ModelInfo(name, version, digest, description, tags, parent, parentRef, metadata, created, updated,
                 size, fileCount);
     }
