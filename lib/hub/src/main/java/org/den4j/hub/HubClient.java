@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.den4j.hub.internal.FileDownload;
 import org.den4j.hub.internal.HubApi;
@@ -46,6 +47,7 @@ public final class HubClient implements AutoCloseable {
     private final FileDownload files;
     private final SnapshotDownload snapshots;
     private final ExecutorService ownedExecutor;
+    private final ScheduledExecutorService watchdog;
 
     /** A client with its own HTTP client (HTTP/1.1, no automatic redirects); {@link #close()} stops it. */
     public HubClient(HubSettings settings) {
@@ -73,8 +75,13 @@ public final class HubClient implements AutoCloseable {
                 .executor(executor)
                 .build();
         HubHttp hubHttp = new HubHttp(settings, client);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hub-download-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
         this.api = new HubApi(hubHttp);
-        this.files = new FileDownload(hubHttp);
+        this.files = new FileDownload(hubHttp, watchdog);
         this.snapshots = new SnapshotDownload(api, files, settings);
     }
 
@@ -236,9 +243,10 @@ public final class HubClient implements AutoCloseable {
         return new RepoCache(settings.hubCache(), RepoNames.checkRepoId(repoId)).root();
     }
 
-    /** Stops the threads of an HTTP client this client created; a shared one is left alone. */
+    /** Stops this client's threads, and those of an HTTP client it created; a shared one is left alone. */
     @Override
     public void close() {
+        watchdog.shutdownNow();
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
         }

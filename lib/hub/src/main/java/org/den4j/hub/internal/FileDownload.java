@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,6 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.den4j.hub.BadChecksumException;
@@ -53,15 +59,22 @@ public final class FileDownload {
 
     private final HubSettings settings;
     private final HubHttp http;
+    private final ScheduledExecutorService watchdog;
 
-    public FileDownload(HubHttp http) {
+    /**
+     * @param watchdog runs the checks that abort a transfer after {@link HubSettings#downloadTimeout()}
+     *     without data (the JDK client has no read timeout), so that it resumes
+     */
+    public FileDownload(HubHttp http, ScheduledExecutorService watchdog) {
         this.http = http;
         this.settings = http.settings();
+        this.watchdog = watchdog;
     }
 
     /**
-     * The metadata of a file: Python's {@code get_hf_file_metadata}. Follows only relative redirects (a
-     * renamed repository), never the redirect to a CDN, whose address becomes the download location.
+     * The metadata of a file: Python's {@code get_hf_file_metadata}. Follows redirects that stay on the
+     * endpoint (a renamed repository, the resolve cache), never the one to a CDN, whose address becomes the
+     * download location.
      *
      * @param repo when not null, an {@code EntryNotFound} answer leaves a {@code .no_exist} marker and a ref there
      */
@@ -74,9 +87,11 @@ public final class FileDownload {
                 r = http.head(url);
                 Optional<String> location = r.headers().firstValue("Location");
                 if (r.statusCode() >= 300 && r.statusCode() < 400 && location.isPresent() && hop < 10) {
-                    URI next = URI.create(location.get());
-                    if (next.getRawAuthority() == null) {
-                        url = url.resolve(next.getRawPath());
+                    URI next = url.resolve(location.get());
+                    if (http.isEndpoint(next)) {
+                        // Still the Hub: a renamed repository, or the Hub's resolve-cache for git files.
+                        // A redirect elsewhere (the CDN of LFS files) is where to download from.
+                        url = next;
                         continue;
                     }
                 }
@@ -355,7 +370,21 @@ public final class FileDownload {
                 throw failed(repo, rev, path, meta, written, e);
             }
             IOException drop = null;
-            try (InputStream in = response.body()) {
+            InputStream body = response.body();
+            AtomicLong lastData = new AtomicLong(System.nanoTime());
+            AtomicBoolean stalled = new AtomicBoolean();
+            long timeout = settings.downloadTimeout().toNanos();
+            long period = Math.max(10, Math.min(1000, settings.downloadTimeout().toMillis() / 4));
+            ScheduledFuture<?> check = watchdog.scheduleAtFixedRate(() -> {
+                if (System.nanoTime() - lastData.get() > timeout && !stalled.getAndSet(true)) {
+                    try {
+                        body.close(); // wakes the blocked read with an IOException
+                    } catch (IOException e) {
+                        // already closed
+                    }
+                }
+            }, period, period, TimeUnit.MILLISECONDS);
+            try (InputStream in = body) {
                 if (written > 0) {
                     OptionalLong start = rangeStart(response);
                     if (response.statusCode() != 206 || start.isEmpty() || start.getAsLong() != written) {
@@ -375,12 +404,14 @@ public final class FileDownload {
                     try {
                         n = in.read(buffer);
                     } catch (IOException e) {
-                        drop = e;
+                        drop = stalled.get() ? new HttpTimeoutException("no data for "
+                                + settings.downloadTimeout().toSeconds() + " s (HF_HUB_DOWNLOAD_TIMEOUT)") : e;
                         break;
                     }
                     if (n < 0) {
                         break;
                     }
+                    lastData.set(System.nanoTime());
                     if (written + n > expected) {
                         throw new DownloadFailedException(repo.repoId(), rev, path, meta.location(),
                                 "Consistency check failed: '" + path + "' of " + repo.repoId() + " should be of size "
@@ -402,6 +433,8 @@ public final class FileDownload {
                 if (drop == null) {
                     drop = closing;
                 }
+            } finally {
+                check.cancel(false);
             }
             if (written == expected) {
                 return digest; // all bytes arrived, even if the end of the exchange failed
@@ -419,9 +452,10 @@ public final class FileDownload {
     private static DownloadFailedException failed(RepoCache repo, String rev, String path, HubFileMetadata meta,
             long written, Exception cause) {
         return new DownloadFailedException(repo.repoId(), rev, path, meta.location(), "Download of '" + path + "' of "
-                + repo.repoId() + " from " + meta.location() + " failed after " + STREAM_RETRIES
-                + " attempts without progress: " + written + " of " + meta.size() + " bytes arrived (" + cause
-                + "). Nothing was stored in the cache. Check your connection and try again.", cause);
+                + repo.repoId() + " from " + meta.location() + " failed: the transfer broke off "
+                + (STREAM_RETRIES + 1) + " times in a row without progress, " + written + " of " + meta.size()
+                + " bytes arrived (last error: " + cause + "). Nothing was stored in the cache. Check your "
+                + "connection and try again.", cause);
     }
 
     /** The first byte of a {@code Content-Range: bytes a-b/n} answer. */

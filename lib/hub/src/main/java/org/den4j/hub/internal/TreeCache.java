@@ -2,9 +2,8 @@ package org.den4j.hub.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ import org.den4j.hub.HubFile;
 public final class TreeCache {
     /** Python's {@code TREE_CACHE_FORMAT_VERSION}. */
     public static final int FORMAT_VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TreeCache() {
     }
@@ -74,25 +73,33 @@ public final class TreeCache {
         }
     }
 
-    /** Writes the listing for {@code commit} atomically; failures are ignored, as in Python. */
+    /**
+     * Writes the listing for {@code commit} atomically, byte for byte as Python's {@code json.dump(data, f,
+     * indent=1)} writes it; failures are ignored, as in Python.
+     */
     public static void write(RepoCache repo, String commit, List<HubFile> files) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format_version", FORMAT_VERSION);
-        ObjectNode byPath = root.putObject("files");
-        files.stream().sorted(Comparator.comparing(HubFile::path)).forEach(f -> {
-            ObjectNode info = byPath.putObject(f.path());
-            info.put("size", f.size());
-            info.put("blob_id", f.gitOid());
+        StringBuilder json = new StringBuilder("{\n \"format_version\": ").append(FORMAT_VERSION)
+                .append(",\n \"files\": {");
+        List<HubFile> sorted = files.stream().sorted(Comparator.comparing(HubFile::path)).toList();
+        for (int i = 0; i < sorted.size(); i++) {
+            HubFile f = sorted.get(i);
+            json.append(i == 0 ? "\n  " : ",\n  ");
+            string(json, f.path());
+            json.append(": {\n   \"size\": ").append(f.size()).append(",\n   \"blob_id\": ");
+            string(json, f.gitOid());
             if (f.sha256() != null) {
-                info.put("lfs_sha256", f.sha256());
-                info.put("lfs_size", f.size());
+                json.append(",\n   \"lfs_sha256\": ");
+                string(json, f.sha256());
+                json.append(",\n   \"lfs_size\": ").append(f.size());
             }
-        });
+            json.append("\n  }");
+        }
+        json.append(sorted.isEmpty() ? "}\n}" : "\n }\n}");
         Path file = repo.tree(commit);
         Path tmp = file.resolveSibling(commit + "." + RepoCache.shortId() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            Files.write(tmp, JSON.writeValueAsBytes(root));
+            Files.writeString(tmp, json, StandardCharsets.US_ASCII);
             RepoCache.moveAtomically(tmp, file);
         } catch (IOException e) {
             // the listing only saves a request later
@@ -103,5 +110,34 @@ public final class TreeCache {
                 // nothing more to do
             }
         }
+    }
+
+    /** A JSON string as Python's {@code json.dumps} writes it ({@code ensure_ascii}: non-ASCII as \\uXXXX). */
+    private static void string(StringBuilder out, String s) {
+        if (s == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 }
