@@ -399,19 +399,30 @@ public final class FileDownload {
                         }
                     }
                 }
-                while (true) {
-                    int n;
-                    try {
-                        n = in.read(buffer);
-                    } catch (IOException e) {
-                        drop = stalled.get() ? new HttpTimeoutException("no data for "
-                                + settings.downloadTimeout().toSeconds() + " s (HF_HUB_DOWNLOAD_TIMEOUT)") : e;
-                        break;
+                boolean ended = false;
+                while (!ended && drop == null) {
+                    // The JDK stream hands out one network buffer (~16 KiB) per read: gather up to a whole
+                    // buffer before writing, so that a gigabyte costs a thousand writes, not sixty thousand.
+                    int n = 0;
+                    while (n < buffer.length) {
+                        int got;
+                        try {
+                            got = in.read(buffer, n, buffer.length - n);
+                        } catch (IOException e) {
+                            drop = stalled.get() ? new HttpTimeoutException("no data for "
+                                    + settings.downloadTimeout().toSeconds() + " s (HF_HUB_DOWNLOAD_TIMEOUT)") : e;
+                            break;
+                        }
+                        if (got < 0) {
+                            ended = true;
+                            break;
+                        }
+                        n += got;
+                        lastData.set(System.nanoTime());
                     }
-                    if (n < 0) {
-                        break;
+                    if (n == 0) {
+                        continue;
                     }
-                    lastData.set(System.nanoTime());
                     if (written + n > expected) {
                         throw new DownloadFailedException(repo.repoId(), rev, path, meta.location(),
                                 "Consistency check failed: '" + path + "' of " + repo.repoId() + " should be of size "
