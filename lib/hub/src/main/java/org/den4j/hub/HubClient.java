@@ -238,6 +238,24 @@ public final class HubClient implements AutoCloseable {
                 .orElse(false);
     }
 
+    /**
+     * Checks what the cache holds of a revision, without downloading anything: which selected files are
+     * present, and whether they match the commit's listing by size ({@link Verification#SIZE}) or hash
+     * ({@link Verification#SHA256}: SHA-256 for LFS files, the git blob id for the others).
+     *
+     * <p>The revision is resolved in the cache ({@code refs/}), not on the Hub. The listing comes from
+     * {@code trees/<commit>.json} when a snapshot download cached it, else from the Hub.
+     *
+     * @param progress hears the bytes hashed
+     * @throws LocalEntryNotFoundException when the cache has no snapshot of the revision
+     * @throws OfflineModeException offline, when the listing is not cached
+     */
+    public CacheCheck verifyCached(String repoId, String revision, List<String> allowPatterns,
+            List<String> ignorePatterns, Verification verification, ProgressListener progress) {
+        return snapshots.verify(repoId, revision, allowPatterns, ignorePatterns,
+                Objects.requireNonNull(verification, "verification"), Objects.requireNonNull(progress, "progress"));
+    }
+
     /** The repository's folder in the cache, {@code $HF_HUB_CACHE/models--org--name}; it may not exist. */
     public Path repoCacheDir(String repoId) {
         return new RepoCache(settings.hubCache(), RepoNames.checkRepoId(repoId)).root();

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.den4j.hub.BadChecksumException;
+import org.den4j.hub.CacheCheck;
 import org.den4j.hub.HubException;
 import org.den4j.hub.HubFile;
 import org.den4j.hub.HubHttpException;
@@ -210,6 +211,88 @@ public final class SnapshotDownload {
         Predicate<String> selected = PathPatterns.filter(allow, ignore);
         return TreeCache.read(repo, commit).map(listing -> listing.stream().map(HubFile::path).filter(selected)
                 .filter(p -> !RepoCache.isPresent(repo.pointer(commit, p))).toList());
+    }
+
+    /**
+     * Checks the cached files of a revision against the tree listing of its commit: presence, then size, then
+     * (at {@link Verification#SHA256}) the SHA-256 of LFS files and the git blob id of the others. Needs no
+     * request when the listing is cached; otherwise lists the commit's files online.
+     */
+    public CacheCheck verify(String repoId, String revision, List<String> allow, List<String> ignore,
+            Verification verification, ProgressListener progress) {
+        RepoNames.checkRepoId(repoId);
+        String rev = RepoNames.checkRevision(revision);
+        RepoCache repo = new RepoCache(settings.hubCache(), repoId);
+        String commit = repo.commitOf(rev).orElse(null);
+        if (commit == null || !Files.isDirectory(repo.snapshot(commit))) {
+            throw new LocalEntryNotFoundException(repoId, rev, null, "Nothing of " + repoId + " at revision '" + rev
+                    + "' is in the cache at " + settings.hubCache() + " to verify; download it first.", null);
+        }
+        Optional<List<HubFile>> cached = TreeCache.read(repo, commit);
+        List<HubFile> listing;
+        if (cached.isPresent()) {
+            listing = cached.get();
+        } else if (settings.offline()) {
+            throw new OfflineModeException(repoId, rev, null, "Cannot verify " + repoId + " at revision '" + rev
+                    + "': the cache has no file listing of commit " + commit + " and outgoing traffic has been "
+                    + "disabled (offline mode). Set HF_HUB_OFFLINE=0 to fetch the listing, or download the snapshot "
+                    + "once with network access, which caches it.");
+        } else {
+            listing = api.listFiles(repoId, commit);
+            TreeCache.write(repo, commit, listing);
+        }
+        Predicate<String> selected = PathPatterns.filter(allow, ignore);
+        List<HubFile> chosen = listing.stream().filter(f -> selected.test(f.path())).toList();
+        List<String> verified = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<BadChecksumException> damaged = new ArrayList<>();
+        long total = verification == Verification.SHA256 ? chosen.stream().mapToLong(HubFile::size).sum() : 0;
+        progress.start("Verifying " + chosen.size() + (chosen.size() == 1 ? " file" : " files") + " of " + repoId,
+                total);
+        try {
+            for (HubFile f : chosen) {
+                Path pointer = repo.pointer(commit, f.path());
+                if (!RepoCache.isPresent(pointer)) {
+                    missing.add(f.path());
+                    continue;
+                }
+                try {
+                    if (verification != Verification.NONE) {
+                        checkCachedSize(repo, f, pointer, verification);
+                    }
+                    if (verification == Verification.SHA256) {
+                        checkHash(repo, f, pointer, progress);
+                    }
+                    verified.add(f.path());
+                } catch (BadChecksumException e) {
+                    damaged.add(e);
+                }
+            }
+        } finally {
+            progress.finish();
+        }
+        return new CacheCheck(repoId, commit, verified, missing, damaged);
+    }
+
+    private static void checkHash(RepoCache repo, HubFile f, Path pointer, ProgressListener progress) {
+        String expected = f.etag();
+        String algorithm = Checksums.algorithmOf(expected);
+        if (algorithm == null) {
+            return; // the listing gives nothing to compare with
+        }
+        String actual;
+        try {
+            actual = Checksums.of(pointer, algorithm, progress::advance);
+        } catch (IOException e) {
+            throw new HubException(repo.repoId(), "Cannot read the cached '" + f.path() + "' at " + pointer + " ("
+                    + e + ")", e);
+        }
+        if (!actual.equals(expected)) {
+            throw new BadChecksumException(repo.repoId(), f.path(), algorithm, expected, actual, "The cached '"
+                    + f.path() + "' of " + repo.repoId() + " has " + algorithm + " " + actual + " but the Hub lists "
+                    + expected + ": the cache is damaged. Delete " + pointer + " and the blob it points to, then "
+                    + "download again.");
+        }
     }
 
     private static void checkCachedSize(RepoCache repo, HubFile f, Path pointer, Verification v) {
