@@ -116,7 +116,9 @@ public final class HubClient implements AutoCloseable {
      * Every file of the repository at a revision (the recursive tree listing, all pages), with sizes and
      * hashes. Offline, the listing a snapshot download cached for that revision's commit.
      *
-     * @throws RepositoryNotFoundException, RevisionNotFoundException, HubUnreachableException as {@link #repoInfo}
+     * @throws RepositoryNotFoundException when the repository does not exist or may not be seen
+     * @throws RevisionNotFoundException when it has no such revision
+     * @throws HubUnreachableException when the Hub cannot be reached
      * @throws OfflineModeException in offline mode when no listing is cached
      */
     public List<HubFile> listFiles(String repoId, String revision) {
@@ -136,7 +138,11 @@ public final class HubClient implements AutoCloseable {
      * the redirect of LFS files to their CDN.
      *
      * @throws EntryNotFoundException when the revision has no such file
-     * @throws RepositoryNotFoundException, RevisionNotFoundException, HubUnreachableException as {@link #repoInfo}
+     * @throws RepositoryNotFoundException when the repository does not exist or may not be seen
+     * @throws GatedRepoException when it is gated and the token's account has no access
+     * @throws RevisionNotFoundException when it has no such revision
+     * @throws HubUnreachableException when the Hub cannot be reached
+     * @throws OfflineModeException in offline mode
      */
     public HubFileMetadata fileMetadata(String repoId, String revision, String path) {
         RepoNames.checkRepoId(repoId);
@@ -163,7 +169,10 @@ public final class HubClient implements AutoCloseable {
      *
      * @param progress told {@code start}, {@code advance} and {@code finish} when bytes are transferred
      * @throws EntryNotFoundException when the revision has no such file (a {@code .no_exist} marker is left)
-     * @throws RepositoryNotFoundException, GatedRepoException, RevisionNotFoundException as {@link #repoInfo}
+     * @throws RepositoryNotFoundException when the repository does not exist or may not be seen, and the file
+     *     is not cached
+     * @throws GatedRepoException when it is gated, the token's account has no access, and the file is not cached
+     * @throws RevisionNotFoundException when it has no such revision
      * @throws BadChecksumException when the bytes do not match (nothing is left in {@code blobs/})
      * @throws DownloadFailedException when the transfer keeps failing
      * @throws LocalEntryNotFoundException when the Hub cannot be reached and the file is not cached
@@ -193,9 +202,12 @@ public final class HubClient implements AutoCloseable {
      *
      * @param allowPatterns the files to keep, or null for all
      * @param ignorePatterns the files to leave out, or null for none
-     * @throws RepositoryNotFoundException, GatedRepoException, RevisionNotFoundException as {@link #repoInfo}
-     * @throws BadChecksumException, DownloadFailedException as {@link #download(String, String, String, Verification, ProgressListener)};
-     *     the files that did arrive stay cached
+     * @throws RepositoryNotFoundException when the repository does not exist or may not be seen, and no
+     *     snapshot is cached
+     * @throws GatedRepoException when it is gated and the token's account has no access
+     * @throws RevisionNotFoundException when it has no such revision
+     * @throws BadChecksumException when a file's bytes do not match; the files that did arrive stay cached
+     * @throws DownloadFailedException when a transfer keeps failing; the files that did arrive stay cached
      * @throws LocalEntryNotFoundException when the Hub cannot be reached and the cached snapshot is missing or
      *     incomplete
      * @throws OfflineModeException in offline mode, likewise
