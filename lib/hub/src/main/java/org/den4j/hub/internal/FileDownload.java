@@ -1,7 +1,6 @@
 package org.den4j.hub.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -11,13 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.den4j.hub.BadChecksumException;
@@ -54,7 +55,6 @@ import org.den4j.hub.Verification;
 public final class FileDownload {
     /** Python's {@code _nb_retries} of {@code http_get}: attempts after a dropped transfer, reset by progress. */
     static final int STREAM_RETRIES = 5;
-    private static final int BUFFER = 1 << 20;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
 
     private final HubSettings settings;
@@ -340,123 +340,219 @@ public final class FileDownload {
         }
     }
 
-    /** Python's {@code http_get}: stream, resume with {@code Range} after a drop, check the length. */
+    /**
+     * Python's {@code http_get}: stream into {@code out}, resume with {@code Range} after a drop, check the
+     * length. Returns the digest of the bytes, or null without one.
+     */
     private MessageDigest receive(FileChannel out, RepoCache repo, String rev, String path, HubFileMetadata meta,
             String algorithm, ProgressListener progress) throws IOException {
         HubHttp.Target target = new HubHttp.Target(repo.repoId(), rev, path);
-        long expected = meta.size();
-        MessageDigest digest = algorithm == null ? null : Checksums.newDigest(algorithm, expected);
-        long written = 0;
+        Transfer t = new Transfer(out, meta.size(), algorithm, progress);
         int retries = STREAM_RETRIES;
-        Exception lastDrop = null;
-        byte[] buffer = new byte[BUFFER];
         while (true) {
-            HttpResponse<InputStream> response;
-            try {
-                response = http.getBytes(meta.location(), written, target);
-            } catch (HubHttpException e) {
-                if (HubHttp.RETRY_STATUSES.contains(e.statusCode()) && retries-- > 0) {
-                    lastDrop = e;
-                    Backoff.sleep(STREAM_RETRIES - retries);
-                    continue;
-                }
-                throw e;
-            } catch (IOException e) {
-                if (retries-- > 0) {
-                    lastDrop = e;
-                    Backoff.sleep(STREAM_RETRIES - retries);
-                    continue;
-                }
-                throw failed(repo, rev, path, meta, written, e);
-            }
             IOException drop = null;
-            InputStream body = response.body();
-            AtomicLong lastData = new AtomicLong(System.nanoTime());
-            AtomicBoolean stalled = new AtomicBoolean();
-            long timeout = settings.downloadTimeout().toNanos();
-            long period = Math.max(10, Math.min(1000, settings.downloadTimeout().toMillis() / 4));
-            ScheduledFuture<?> check = watchdog.scheduleAtFixedRate(() -> {
-                if (System.nanoTime() - lastData.get() > timeout && !stalled.getAndSet(true)) {
-                    try {
-                        body.close(); // wakes the blocked read with an IOException
-                    } catch (IOException e) {
-                        // already closed
-                    }
+            Sink sink = new Sink(t);
+            ScheduledFuture<?> check = watch(sink);
+            try {
+                http.getBytes(meta.location(), t.written, target, info -> t.subscriberFor(info, sink));
+            } catch (HubHttpException e) {
+                if (!HubHttp.RETRY_STATUSES.contains(e.statusCode()) || retries-- <= 0) {
+                    throw e;
                 }
-            }, period, period, TimeUnit.MILLISECONDS);
-            try (InputStream in = body) {
+                drop = new IOException(e.getMessage(), e);
+            } catch (IOException e) {
+                drop = sink.stalled ? new HttpTimeoutException("no data for " + settings.downloadTimeout().toSeconds()
+                        + " s (HF_HUB_DOWNLOAD_TIMEOUT)") : e;
+            } finally {
+                check.cancel(false);
+                sink.close(); // later deliveries of this response, if any, are ignored
+            }
+            if (t.diskFailure != null) {
+                throw t.diskFailure;
+            }
+            if (t.tooMuch) {
+                throw new DownloadFailedException(repo.repoId(), rev, path, meta.location(), "Consistency check "
+                        + "failed: '" + path + "' of " + repo.repoId() + " should be of size " + meta.size()
+                        + " but the server sent more. Nothing was stored in the cache. Download it again.", null);
+            }
+            if (t.written == meta.size()) {
+                return t.digest; // all bytes arrived, even if the end of the exchange failed
+            }
+            if (t.progressed) {
+                retries = STREAM_RETRIES; // data came: the connection works, start counting again
+                t.progressed = false;
+            }
+            // Dropped, or ended early without an error: resume from what arrived.
+            if (drop == null) {
+                drop = new IOException("the connection closed after " + t.written + " of " + meta.size() + " bytes");
+            }
+            if (retries-- <= 0) {
+                throw failed(repo, rev, path, meta, t.written, drop);
+            }
+            Backoff.sleep(STREAM_RETRIES - retries);
+        }
+    }
+
+    /** Aborts {@code sink} when no data came for the download timeout: the JDK client has no read timeout. */
+    private ScheduledFuture<?> watch(Sink sink) {
+        long timeout = settings.downloadTimeout().toNanos();
+        long period = Math.max(10, Math.min(1000, settings.downloadTimeout().toMillis() / 4));
+        return watchdog.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - sink.transfer.lastData > timeout) {
+                sink.stall();
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** The state of one file's transfer across its attempts. */
+    private static final class Transfer {
+        final FileChannel out;
+        final long expected;
+        final String algorithm;
+        final ProgressListener progress;
+        // Written by the HTTP client's threads one delivery at a time, read by the downloading thread after
+        // the sink is closed; the sink's lock orders both.
+        long written;
+        MessageDigest digest;
+        boolean progressed;
+        boolean tooMuch;
+        IOException diskFailure;
+        volatile long lastData = System.nanoTime();
+
+        Transfer(FileChannel out, long expected, String algorithm, ProgressListener progress) {
+            this.out = out;
+            this.expected = expected;
+            this.algorithm = algorithm;
+            this.progress = progress;
+            this.digest = algorithm == null ? null : Checksums.newDigest(algorithm, expected);
+        }
+
+        /** Called with the answer's status and headers, before its body. */
+        HttpResponse.BodySubscriber<Void> subscriberFor(HttpResponse.ResponseInfo info, Sink sink) {
+            lastData = System.nanoTime();
+            synchronized (sink) {
                 if (written > 0) {
-                    OptionalLong start = rangeStart(response);
-                    if (response.statusCode() != 206 || start.isEmpty() || start.getAsLong() != written) {
+                    OptionalLong start = rangeStart(info);
+                    if (info.statusCode() != 206 || start.isEmpty() || start.getAsLong() != written) {
                         // The server ignored the Range (or answered another one): start over.
-                        out.truncate(0);
-                        out.position(0);
+                        try {
+                            out.truncate(0);
+                            out.position(0);
+                        } catch (IOException e) {
+                            diskFailure = e;
+                            return HttpResponse.BodySubscribers.replacing(null);
+                        }
                         progress.advance(-written);
                         written = 0;
                         digest = algorithm == null ? null : Checksums.newDigest(algorithm, expected);
-                        if (response.statusCode() == 206) {
-                            continue;
+                        if (info.statusCode() == 206) {
+                            return HttpResponse.BodySubscribers.replacing(null); // ask again, without Range
                         }
                     }
                 }
-                boolean ended = false;
-                while (!ended && drop == null) {
-                    // The JDK stream hands out one network buffer (~16 KiB) per read: gather up to a whole
-                    // buffer before writing, so that a gigabyte costs a thousand writes, not sixty thousand.
-                    int n = 0;
-                    while (n < buffer.length) {
-                        int got;
-                        try {
-                            got = in.read(buffer, n, buffer.length - n);
-                        } catch (IOException e) {
-                            drop = stalled.get() ? new HttpTimeoutException("no data for "
-                                    + settings.downloadTimeout().toSeconds() + " s (HF_HUB_DOWNLOAD_TIMEOUT)") : e;
-                            break;
-                        }
-                        if (got < 0) {
-                            ended = true;
-                            break;
-                        }
-                        n += got;
-                        lastData.set(System.nanoTime());
+            }
+            return sink;
+        }
+    }
+
+    /**
+     * Writes one answer's body straight from the HTTP client's buffers to the file (no stream in between:
+     * about 1.5 times the throughput of {@code ofInputStream} with parallel downloads), hashing and reporting
+     * on the way.
+     */
+    private static final class Sink implements HttpResponse.BodySubscriber<Void> {
+        final Transfer transfer;
+        private final CompletableFuture<Void> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+        private boolean closed;
+        volatile boolean stalled;
+
+        Sink(Transfer transfer) {
+            this.transfer = transfer;
+        }
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return body;
+        }
+
+        @Override
+        public synchronized void onSubscribe(Flow.Subscription s) {
+            if (closed) {
+                s.cancel();
+                return;
+            }
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public synchronized void onNext(List<ByteBuffer> buffers) {
+            if (closed) {
+                return;
+            }
+            Transfer t = transfer;
+            t.lastData = System.nanoTime();
+            try {
+                for (ByteBuffer buffer : buffers) {
+                    int n = buffer.remaining();
+                    if (t.written + n > t.expected) {
+                        t.tooMuch = true;
+                        fail(new IOException("more bytes than announced"));
+                        return;
                     }
-                    if (n == 0) {
-                        continue;
+                    if (t.digest != null) {
+                        t.digest.update(buffer.duplicate());
                     }
-                    if (written + n > expected) {
-                        throw new DownloadFailedException(repo.repoId(), rev, path, meta.location(),
-                                "Consistency check failed: '" + path + "' of " + repo.repoId() + " should be of size "
-                                        + expected + " but the server sent more (" + (written + n) + " bytes so far)."
-                                        + " Nothing was stored in the cache. Download it again.", null);
+                    while (buffer.hasRemaining()) {
+                        t.out.write(buffer);
                     }
-                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                    while (chunk.hasRemaining()) {
-                        out.write(chunk);
-                    }
-                    if (digest != null) {
-                        digest.update(buffer, 0, n);
-                    }
-                    written += n;
-                    progress.advance(n);
-                    retries = STREAM_RETRIES; // data came: the connection works, start counting again
+                    t.written += n;
+                    t.progressed |= n > 0;
+                    t.progress.advance(n);
                 }
-            } catch (IOException closing) {
-                if (drop == null) {
-                    drop = closing;
-                }
-            } finally {
-                check.cancel(false);
+            } catch (IOException e) {
+                t.diskFailure = e;
+                fail(e);
+                return;
             }
-            if (written == expected) {
-                return digest; // all bytes arrived, even if the end of the exchange failed
+            subscription.request(1);
+        }
+
+        @Override
+        public synchronized void onError(Throwable error) {
+            closed = true;
+            body.completeExceptionally(error);
+        }
+
+        @Override
+        public synchronized void onComplete() {
+            closed = true;
+            body.complete(null);
+        }
+
+        /** The watchdog saw no data for too long: drop the connection, which the downloader resumes. */
+        synchronized void stall() {
+            if (!closed) {
+                stalled = true;
+                fail(new HttpTimeoutException("no data for the download timeout"));
             }
-            // Dropped, or ended early without an error: resume from what arrived.
-            lastDrop = drop != null ? drop : new IOException("the connection closed after " + written + " of "
-                    + expected + " bytes");
-            if (retries-- <= 0) {
-                throw failed(repo, rev, path, meta, written, lastDrop);
+        }
+
+        /** No more writes from this answer. */
+        synchronized void close() {
+            closed = true;
+            if (subscription != null && !body.isDone()) {
+                subscription.cancel();
             }
-            Backoff.sleep(STREAM_RETRIES - retries);
+        }
+
+        private void fail(IOException e) {
+            closed = true;
+            if (subscription != null) {
+                subscription.cancel();
+            }
+            body.completeExceptionally(e);
         }
     }
 
@@ -470,7 +566,7 @@ public final class FileDownload {
     }
 
     /** The first byte of a {@code Content-Range: bytes a-b/n} answer. */
-    private static OptionalLong rangeStart(HttpResponse<?> r) {
+    private static OptionalLong rangeStart(HttpResponse.ResponseInfo r) {
         return r.headers().firstValue("Content-Range").map(v -> {
             Matcher m = CONTENT_RANGE.matcher(v.strip());
             return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();

@@ -3,7 +3,6 @@ package org.den4j.hub.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.den4j.hub.EntryNotFoundException;
@@ -164,12 +164,14 @@ public final class HubHttp {
 
     /**
      * {@code GET} of file bytes from {@code offset} on, following redirects here and dropping the token when
-     * one leaves the endpoint. Returns a 200 or 206 response whose body the caller must close.
+     * one leaves the endpoint. The body of the final 200 or 206 answer goes to the subscriber that
+     * {@code bodyFor} makes after seeing the status and headers; returns when that body is complete.
      *
-     * @throws IOException when the connection fails
+     * @throws IOException when the connection fails or the subscriber fails
      * @throws HubHttpException (and subclasses) for an error status
      */
-    public HttpResponse<InputStream> getBytes(URI url, long offset, Target target) throws IOException {
+    public <T> HttpResponse<T> getBytes(URI url, long offset, Target target,
+            Function<HttpResponse.ResponseInfo, HttpResponse.BodySubscriber<T>> bodyFor) throws IOException {
         URI current = url;
         boolean sendToken = isEndpoint(url);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -177,24 +179,32 @@ public final class HubHttp {
             if (offset > 0) {
                 b.header("Range", "bytes=" + offset + "-");
             }
-            HttpResponse<InputStream> r = send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<Object> r = send(b.build(), info -> {
+                int status = info.statusCode();
+                if (status == 200 || status == 206) {
+                    return HttpResponse.BodySubscribers.mapping(bodyFor.apply(info), body -> (Object) body);
+                }
+                if (status >= 300 && status < 400) {
+                    return HttpResponse.BodySubscribers.replacing(null);
+                }
+                return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                        bytes -> (Object) new String(bytes, 0, Math.min(bytes.length, MAX_ERROR_BODY),
+                                StandardCharsets.UTF_8));
+            });
             int status = r.statusCode();
             if (status >= 300 && status < 400 && r.headers().firstValue("Location").isPresent()) {
-                r.body().close();
                 current = current.resolve(r.headers().firstValue("Location").get());
                 sendToken = sendToken && isEndpoint(current);
                 continue;
             }
-            if (status >= 300) {
-                String body;
-                try (InputStream in = r.body()) {
-                    body = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    body = "";
-                }
-                raiseForStatus(r, body, target);
+            if (status != 200 && status != 206) {
+                raiseForStatus(r, r.body() instanceof String text ? text : "", target);
+                throw new HubHttpException(target.repoId(), "Unexpected answer " + status + " for " + current
+                        + "; check HF_ENDPOINT and any proxy in between", status, current, null, null);
             }
-            return r;
+            @SuppressWarnings("unchecked")
+            HttpResponse<T> done = (HttpResponse<T>) (HttpResponse<?>) r;
+            return done;
         }
         throw new HubException(target.repoId(), "Too many redirects (more than " + MAX_REDIRECTS + ") from " + url
                 + "; check HF_ENDPOINT and any proxy in between");
