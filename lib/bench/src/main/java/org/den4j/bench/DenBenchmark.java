@@ -201,8 +201,7 @@ public final class DenBenchmark {
         long bytes = FileTrees.bytes(source);
 
         String copyName = Commands.which("cp").isPresent() ? "cp -r" : "Files.copy";
-        String hashName = Commands.which("sha256sum").isPresent() ? "sha256sum"
-                : Commands.which("shasum").isPresent() ? "shasum -a 256" : "Java SHA-256";
+        String hashName = hashName();
         double[] copyMs = new double[repeats];
         double[] hashMs = new double[repeats];
         double[] pushMs = new double[repeats];
@@ -366,8 +365,14 @@ public final class DenBenchmark {
         return System.nanoTime() - t0;
     }
 
+    /** The reference tool {@link #hash(List)} runs: {@code sha256sum}, {@code shasum -a 256} or Java's SHA-256. */
+    static String hashName() {
+        return Commands.which("sha256sum").isPresent() ? "sha256sum"
+                : Commands.which("shasum").isPresent() ? "shasum -a 256" : "Java SHA-256";
+    }
+
     /** Hashes files with the reference tool; returns nanoseconds. */
-    private static long hash(List<Path> files) throws IOException {
+    static long hash(List<Path> files) throws IOException {
         List<String> names = files.stream().map(Path::toString).toList();
         if (Commands.which("sha256sum").isPresent()) {
             List<String> cmd = new ArrayList<>(List.of("sha256sum"));
@@ -569,7 +574,7 @@ public final class DenBenchmark {
 
     // ---------------------------------------------------------------- helpers
 
-    private static double loadAverage() {
+    static double loadAverage() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
@@ -592,7 +597,7 @@ public final class DenBenchmark {
         return elapsed / 1e6;
     }
 
-    private static double mbPerSecond(long bytes, double ms) {
+    static double mbPerSecond(long bytes, double ms) {
         return bytes / 1e6 / (ms / 1e3);
     }
 
@@ -603,11 +608,11 @@ public final class DenBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static double min(double[] values) {
+    static double min(double[] values) {
         return Arrays.stream(values).min().orElse(Double.NaN);
     }
 
-    private static double max(double[] values) {
+    static double max(double[] values) {
         return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
@@ -619,7 +624,7 @@ public final class DenBenchmark {
         return s;
     }
 
-    private static String list(double[] ms) {
+    static String list(double[] ms) {
         StringBuilder s = new StringBuilder();
         for (double v : ms) {
             s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", v));
@@ -627,7 +632,7 @@ public final class DenBenchmark {
         return s + " ms";
     }
 
-    private static Verdict verdict(boolean pass) {
+    static Verdict verdict(boolean pass) {
         return pass ? Verdict.PASS : Verdict.MISS;
     }
 

@@ -1,0 +1,437 @@
+package org.den4j.bench;
+
+import static org.den4j.bench.DenBenchmark.hash;
+import static org.den4j.bench.DenBenchmark.hashName;
+import static org.den4j.bench.DenBenchmark.list;
+import static org.den4j.bench.DenBenchmark.mbPerSecond;
+import static org.den4j.bench.DenBenchmark.median;
+import static org.den4j.bench.DenBenchmark.verdict;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.den4j.bench.Measurement.Verdict;
+import org.den4j.hub.CacheCheck;
+import org.den4j.hub.HubClient;
+import org.den4j.hub.HubSettings;
+import org.den4j.hub.ProgressListener;
+import org.den4j.hub.Verification;
+import org.den4j.hub.testhub.LfsRule;
+import org.den4j.hub.testhub.LocalHub;
+import org.den4j.hub.testhub.RecordedRequest;
+
+/**
+ * Measures the Hub client against the issue's targets, on a {@link LocalHub} over loopback serving one
+ * repository of {@value #FILES} LFS files (read from disk on every request), each next to a reference
+ * measured in the same run on the same file system.
+ *
+ * <ul>
+ *   <li>snapshot download into a new {@code HF_HUB_CACHE}, with {@link Verification#NONE} and
+ *       {@link Verification#SIZE}, against {@code curl --parallel} fetching the same {@value #FILES} resolve
+ *       URLs (following the redirect to the CDN host) into files (target: at least 0.8x its throughput); and
+ *       against sequential {@code curl}, for information;
+ *   <li>{@link HubClient#verifyCached} with {@link Verification#SHA256} of the downloaded snapshot, against
+ *       {@code sha256sum} of the same files (target: at least 0.8x);
+ *   <li>snapshot download with {@link Verification#SHA256} (hashing while writing), for information;
+ *   <li>a second snapshot download of the cached revision: its time and how many file downloads the hub saw.
+ * </ul>
+ *
+ * <pre>{@code
+ * BenchReport report = HubBenchmark.builder().quick().build().run();
+ * System.out.print(report.toTable());
+ * }</pre>
+ *
+ * <p>Timings are medians of {@code repeats} runs; the order of the sides alternates between runs, and
+ * {@code sync} runs, untimed, before each timed download. The page cache holds the served files for both
+ * sides. It is not a unit test: it asserts nothing and only reports.
+ */
+public final class HubBenchmark {
+    /** Files in the served repository. */
+    public static final int FILES = 8;
+    /** The repository size. */
+    public static final int DEFAULT_SIZE_MIB = 1024;
+    /** Repository size of {@link Builder#quick()}. */
+    public static final int QUICK_SIZE_MIB = 64;
+
+    public static final String DOWNLOAD_NONE = "download-none";
+    public static final String DOWNLOAD_SIZE = "download-size";
+    public static final String DOWNLOAD_SEQUENTIAL = "download-vs-sequential-curl";
+    public static final String VERIFY = "verify-sha256";
+    public static final String DOWNLOAD_SHA256 = "download-sha256";
+    public static final String DOWNLOAD_CACHED = "download-cached";
+    /** Every row a run produces, in order. */
+    public static final List<String> ROWS = List.of(DOWNLOAD_NONE, DOWNLOAD_SIZE, DOWNLOAD_SEQUENTIAL, VERIFY,
+            DOWNLOAD_SHA256, DOWNLOAD_CACHED);
+
+    private static final long MIB = 1L << 20;
+    private static final String REPO = "bench/hub-model";
+    private static final int CACHED_CALLS = 5;
+    /** The served files, without the repository's {@code .gitattributes}. */
+    private static final List<String> ALLOW = List.of("*.safetensors");
+
+    private final int sizeMiB;
+    private final int repeats;
+    private final Path workParent;
+    private final boolean keep;
+    private final boolean warmup;
+    private final PrintStream log;
+
+    private HubBenchmark(Builder b) {
+        this.sizeMiB = b.sizeMiB;
+        this.repeats = b.repeats;
+        this.workParent = b.workDir;
+        this.keep = b.keep;
+        this.warmup = b.warmup;
+        this.log = b.log;
+    }
+
+    /** A builder with the size: 1024 MiB. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this benchmark's settings. */
+    public Builder toBuilder() {
+        return builder().sizeMiB(sizeMiB).repeats(repeats).workDir(workParent).keep(keep).warmup(warmup).log(log);
+    }
+
+    /**
+     * Runs every measurement and returns the report; progress goes to the log stream.
+     *
+     * <p>Everything is written under a new {@code den4j-bench-hub-*} directory in the work directory, which
+     * is deleted afterwards unless {@link Builder#keep(boolean) keep} is set.
+     *
+     * @throws UncheckedIOException when the work directory cannot be written or a reference tool fails
+     */
+    public BenchReport run() {
+        long started = System.nanoTime();
+        try {
+            Path parent = workParent == null ? Path.of(System.getProperty("java.io.tmpdir")) : workParent;
+            Files.createDirectories(parent);
+            Path work = Files.createTempDirectory(parent, "den4j-bench-hub-");
+            try {
+                if (warmup) {
+                    log("warm-up: a small run first, so the JIT has compiled the client's hot paths");
+                    toBuilder().sizeMiB(Math.min(8, sizeMiB)).repeats(1).keep(false).warmup(false).workDir(work)
+                            .log(quiet()).build().run();
+                }
+                double loadBefore = DenBenchmark.loadAverage();
+                List<Measurement> rows = new ArrayList<>();
+                measure(work, rows);
+                List<String> header = header(work);
+                if (loadBefore >= 0) {
+                    header.add(String.format(Locale.ROOT, "load average %.1f at the start, %.1f at the end, "
+                            + "on %d cores", loadBefore, DenBenchmark.loadAverage(),
+                            Runtime.getRuntime().availableProcessors()));
+                }
+                return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
+            } finally {
+                if (keep) {
+                    log("kept the work directory " + work);
+                } else {
+                    FileTrees.delete(work);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Hub benchmark failed: " + e, e);
+        }
+    }
+
+    private List<String> header(Path work) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "den4j hub benchmark: %d MiB in %d LFS files from a LocalHub on "
+                + "loopback (302 to its CDN host), medians of %d runs", sizeMiB, FILES, repeats));
+        lines.add(String.format(Locale.ROOT, "work dir %s (%s), %d cores, Java %s, %s %s", work.getParent(),
+                Files.getFileStore(work).type(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch")));
+        lines.add("MB = 10^6 bytes; references run as processes on the same file system; served files in the page "
+                + "cache for both");
+        if (sizeMiB != DEFAULT_SIZE_MIB) {
+            lines.add(String.format(Locale.ROOT, "targets are the issue's, set for %d MiB", DEFAULT_SIZE_MIB));
+        }
+        return lines;
+    }
+
+    private void measure(Path work, List<Measurement> rows) throws IOException {
+        Path source = work.resolve("served");
+        Files.createDirectories(source);
+        log(String.format(Locale.ROOT, "writing %d MiB in %d files (random bytes)", sizeMiB, FILES));
+        Map<String, Path> files = new LinkedHashMap<>();
+        RandomData random = new RandomData(4);
+        long total = sizeMiB * MIB;
+        long each = total / FILES;
+        for (int i = 0; i < FILES; i++) {
+            String name = String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, FILES);
+            Path file = source.resolve(name);
+            random.write(file, i == FILES - 1 ? total - each * (FILES - 1) : each);
+            files.put(name, file);
+        }
+        long bytes = FileTrees.bytes(source);
+
+        try (LocalHub hub = LocalHub.start()) {
+            hub.createRepo(REPO);
+            String commit = hub.commitFiles(REPO, "main", files, LfsRule.ALL);
+            List<String> urls = files.keySet().stream()
+                    .map(name -> hub.baseUrl() + "/" + REPO + "/resolve/" + commit + "/" + name).toList();
+            boolean haveCurl = Commands.which("curl").isPresent();
+            if (!haveCurl) {
+                log("curl is not on PATH: the download rows have no reference");
+            }
+
+            Side den = new Side("den4j NONE", r -> download(hub, work, r, Verification.NONE, bytes));
+            Side denSize = new Side("den4j SIZE", r -> download(hub, work, r, Verification.SIZE, bytes));
+            Side denSha = new Side("den4j SHA256", r -> download(hub, work, r, Verification.SHA256, bytes));
+            Side parallel = new Side("curl --parallel", r -> curl(work, urls, files.keySet(), true));
+            Side sequential = new Side("curl", r -> curl(work, urls, files.keySet(), false));
+            List<Side> sides = new ArrayList<>(List.of(den, denSize, denSha));
+            if (haveCurl) {
+                sides.add(parallel);
+                sides.add(sequential);
+            }
+            for (int r = 0; r < repeats; r++) {
+                // Alternate the order, so that no side always meets another's write-back.
+                List<Side> order = new ArrayList<>(sides);
+                if (r % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                for (Side side : order) {
+                    log(String.format(Locale.ROOT, "%s %d/%d: %d MiB", side.name, r + 1, repeats, sizeMiB));
+                    Path out = work.resolve("out");
+                    FileTrees.delete(out);
+                    Commands.sync();
+                    side.ms[r] = side.run.run(r) / 1e6;
+                }
+            }
+            double ref = haveCurl ? median(parallel.ms) : Double.NaN;
+            rows.add(downloadRow(DOWNLOAD_NONE, "snapshot download, verify none", den, parallel, haveCurl, bytes,
+                    true));
+            rows.add(downloadRow(DOWNLOAD_SIZE, "snapshot download, verify size", denSize, parallel, haveCurl, bytes,
+                    true));
+            rows.add(downloadRow(DOWNLOAD_SEQUENTIAL, "snapshot download, verify none (vs sequential)", den,
+                    sequential, haveCurl, bytes, false));
+
+            // The last timed download left a cache behind: verify it, and download it again.
+            FileTrees.delete(work.resolve("out"));
+            Path cache = work.resolve("out").resolve("hub-cache");
+            download(hub, work, 0, Verification.NONE, bytes);
+            List<Path> blobs = FileTrees.files(cache.resolve("models--" + REPO.replace("/", "--")).resolve("blobs"));
+            check(blobs.size() == FILES, () -> "the cache holds " + blobs.size() + " blobs, expected " + FILES);
+            String hashName = hashName();
+            double[] verifyMs = new double[repeats];
+            double[] hashMs = new double[repeats];
+            HubSettings settings = settings(hub, cache);
+            try (HubClient client = new HubClient(settings)) {
+                for (int r = 0; r < repeats; r++) {
+                    for (int side = 0; side < 2; side++) {
+                        if ((side == 0) == (r % 2 == 0)) {
+                            log(String.format(Locale.ROOT, "%s %d/%d", hashName, r + 1, repeats));
+                            hashMs[r] = hash(blobs) / 1e6;
+                        } else {
+                            log(String.format(Locale.ROOT, "verifyCached SHA256 %d/%d", r + 1, repeats));
+                            long t0 = System.nanoTime();
+                            CacheCheck check = client.verifyCached(REPO, "main", ALLOW, null, Verification.SHA256,
+                                    ProgressListener.NONE);
+                            verifyMs[r] = (System.nanoTime() - t0) / 1e6;
+                            check(check.isComplete() && check.verified().size() == FILES,
+                                    () -> "verifyCached found " + check);
+                        }
+                    }
+                }
+                double verifyRate = mbPerSecond(bytes, median(verifyMs));
+                double hashRate = mbPerSecond(bytes, median(hashMs));
+                rows.add(new Measurement(VERIFY, "verifyCached SHA256 of the snapshot", verifyRate, "MB/s", hashName,
+                        hashRate, verifyRate / hashRate, ">= 0.8x ref", verdict(verifyRate / hashRate >= 0.8),
+                        String.format(Locale.ROOT, "den4j %.0f ms vs %s %.0f ms of the %d blobs (runs: den4j %s; "
+                                + "ref %s); page cache warm", median(verifyMs), hashName, median(hashMs), FILES,
+                                list(verifyMs), list(hashMs))));
+
+                double shaRate = mbPerSecond(bytes, median(denSha.ms));
+                double refRate = mbPerSecond(bytes, ref);
+                rows.add(new Measurement(DOWNLOAD_SHA256, "snapshot download, verify sha256", shaRate, "MB/s",
+                        haveCurl ? parallel.name : null, refRate, shaRate / refRate, "", Verdict.INFO,
+                        String.format(Locale.ROOT, "hashes while writing; %.0f ms (runs %s)", median(denSha.ms),
+                                list(denSha.ms))));
+
+                log("second snapshot download of the cached revision");
+                client.snapshotDownload(REPO, "main", ALLOW, null, Verification.NONE, ProgressListener.NONE);
+                double[] cachedMs = new double[CACHED_CALLS];
+                hub.clearRequests();
+                for (int i = 0; i < CACHED_CALLS; i++) {
+                    long t0 = System.nanoTime();
+                    client.snapshotDownload(REPO, "main", ALLOW, null, Verification.SIZE, ProgressListener.NONE);
+                    cachedMs[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                List<RecordedRequest> requests = hub.requests();
+                long gets = requests.stream().filter(RecordedRequest::isDownload).count();
+                rows.add(new Measurement(DOWNLOAD_CACHED, "snapshot download again, cached", median(cachedMs), "ms",
+                        null, 0, 0, "", Verdict.INFO, String.format(Locale.ROOT, "%d calls (verify size), min "
+                                + "%.1f ms, max %.1f ms; the hub saw %d requests, %d of them file downloads",
+                                CACHED_CALLS, DenBenchmark.min(cachedMs), DenBenchmark.max(cachedMs), requests.size(),
+                                gets)));
+            }
+        }
+    }
+
+    private Measurement downloadRow(String id, String name, Side den, Side ref, boolean haveRef, long bytes,
+            boolean target) {
+        double rate = mbPerSecond(bytes, median(den.ms));
+        double refRate = haveRef ? mbPerSecond(bytes, median(ref.ms)) : Double.NaN;
+        double ratio = rate / refRate;
+        Verdict verdict = !target ? Verdict.INFO : haveRef ? verdict(ratio >= 0.8) : Verdict.MISS;
+        String note = haveRef
+                ? String.format(Locale.ROOT, "%s %.0f ms vs %s %.0f ms (runs: %s; ref %s)", den.name, median(den.ms),
+                        ref.name, median(ref.ms), list(den.ms), list(ref.ms))
+                : String.format(Locale.ROOT, "%.0f ms (runs %s); curl is not on PATH", median(den.ms), list(den.ms));
+        return new Measurement(id, name, rate, "MB/s", haveRef ? ref.name : null, refRate, ratio,
+                target ? ">= 0.8x ref" : "", verdict, note);
+    }
+
+    /** Downloads the snapshot into {@code work/out/hub-cache} with a new client; returns nanoseconds. */
+    private static long download(LocalHub hub, Path work, int run, Verification verification, long bytes)
+            throws IOException {
+        Path cache = work.resolve("out").resolve("hub-cache");
+        try (HubClient client = new HubClient(settings(hub, cache))) {
+            long t0 = System.nanoTime();
+            Path snapshot = client.snapshotDownload(REPO, "main", ALLOW, null, verification, ProgressListener.NONE);
+            long elapsed = System.nanoTime() - t0;
+            long got = FileTrees.bytes(cache.resolve("models--" + REPO.replace("/", "--")).resolve("blobs"));
+            check(Files.isDirectory(snapshot) && got == bytes, () -> "the download holds " + got + " bytes, expected "
+                    + bytes);
+            return elapsed;
+        }
+    }
+
+    /** Fetches the URLs with curl into {@code work/out/curl}; returns nanoseconds. */
+    private static long curl(Path work, List<String> urls, Iterable<String> names, boolean parallel)
+            throws IOException {
+        Path dir = work.resolve("out").resolve("curl");
+        Files.createDirectories(dir);
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sSfL"));
+        if (parallel) {
+            cmd.addAll(List.of("--parallel", "--parallel-max", String.valueOf(FILES)));
+        }
+        int i = 0;
+        for (String name : names) {
+            cmd.addAll(List.of("-o", dir.resolve(name).toString(), urls.get(i++)));
+        }
+        return Commands.timed(cmd);
+    }
+
+    private static HubSettings settings(LocalHub hub, Path cache) {
+        return HubSettings.builder(cache).endpoint(hub.baseUrl()).hfHome(cache.resolveSibling("hf-home")).build();
+    }
+
+    private static void check(boolean ok, Supplier<String> message) {
+        if (!ok) {
+            throw new IllegalStateException("Hub benchmark sanity check failed: " + message.get());
+        }
+    }
+
+    private void log(String message) {
+        log.println("[bench] " + message);
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(OutputStream.nullOutputStream());
+    }
+
+    /** A timed action of one side of a comparison. */
+    @FunctionalInterface
+    private interface Run {
+        long run(int repeat) throws IOException;
+    }
+
+    /** One side of a comparison and its timings in milliseconds, one per repeat. */
+    private final class Side {
+        final String name;
+        final Run run;
+        final double[] ms = new double[repeats];
+
+        Side(String name, Run run) {
+            this.name = name;
+            this.run = run;
+        }
+    }
+
+    /** Builds a {@link HubBenchmark}; the defaults are the size. */
+    public static final class Builder {
+        private int sizeMiB = DEFAULT_SIZE_MIB;
+        private int repeats = 3;
+        private Path workDir;
+        private boolean keep;
+        private boolean warmup = true;
+        private PrintStream log = System.err;
+
+        private Builder() {
+        }
+
+        /** The small size for tests and CI: {@value #QUICK_SIZE_MIB} MiB. */
+        public Builder quick() {
+            return sizeMiB(QUICK_SIZE_MIB);
+        }
+
+        /** The repository's size in MiB, spread over {@value #FILES} files (default 1024). */
+        public Builder sizeMiB(int sizeMiB) {
+            this.sizeMiB = sizeMiB;
+            return this;
+        }
+
+        /** Runs of each measurement; the report gives medians (default 3). */
+        public Builder repeats(int repeats) {
+            this.repeats = repeats;
+            return this;
+        }
+
+        /** Where the run's temporary directory goes (default {@code java.io.tmpdir}). */
+        public Builder workDir(Path workDir) {
+            this.workDir = workDir;
+            return this;
+        }
+
+        /** Keep the run's directory instead of deleting it (default false). */
+        public Builder keep(boolean keep) {
+            this.keep = keep;
+            return this;
+        }
+
+        /** Run a small benchmark first to warm up the JIT (default true). */
+        public Builder warmup(boolean warmup) {
+            this.warmup = warmup;
+            return this;
+        }
+
+        /** Where progress goes (default {@code System.err}). */
+        public Builder log(PrintStream log) {
+            this.log = log;
+            return this;
+        }
+
+        /**
+         * Builds the benchmark.
+         *
+         * @throws IllegalArgumentException when the size or repeats is below 1
+         */
+        public HubBenchmark build() {
+            if (sizeMiB < 1) {
+                throw new IllegalArgumentException("Size " + sizeMiB + " MiB is too small; use 1 MiB or more");
+            }
+            if (repeats < 1) {
+                throw new IllegalArgumentException("Repeats " + repeats + " is too small; use 1 or more");
+            }
+            if (log == null) {
+                throw new IllegalArgumentException("Log stream is null; pass System.err or a stream that discards");
+            }
+            return new HubBenchmark(this);
+        }
+    }
+}

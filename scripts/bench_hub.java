@@ -1,0 +1,74 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS org.den4j:den4j-bench:0.1.0
+//DEPS info.picocli:picocli:4.7.6
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.den4j.bench.BenchReport;
+import org.den4j.bench.HubBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench-hub", mixinStandardHelpOptions = true, version = "bench-hub 0.1.0",
+        description = {"Measures the Hub client against curl and sha256sum run in the same session, on a local "
+                + "Hub serving 8 LFS files over loopback, and prints a table with the issue's targets: snapshot "
+                + "download throughput, SHA-256 verification of the cache, and a download of a cached revision.",
+                "Progress goes to stderr, the table to stdout."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:the benchmark ran (targets missed too, unless --fail-on-miss)",
+                "1:it failed, or --fail-on-miss and a target was missed", "2:invalid options"})
+class bench_hub implements Callable<Integer> {
+    @Option(names = {"-s", "--size-mib"}, paramLabel = "MIB", description = "Repository size in MiB, in 8 files "
+            + "(default: 1024; 64 with --quick).")
+    Integer sizeMiB;
+
+    @Option(names = "--quick", description = "Small size for CI: 64 MiB.")
+    boolean quick;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
+            description = "Runs of each measurement; the table gives medians (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = {"-w", "--work-dir"}, paramLabel = "DIR", description = "Where the temporary run directory goes "
+            + "(default: java.io.tmpdir); served files, caches and curl's files share its file system.")
+    Path workDir;
+
+    @Option(names = "--keep", description = "Keep the run directory afterwards.")
+    boolean keep;
+
+    @Option(names = "--no-warmup", negatable = false, description = "Skip the small warm-up run.")
+    boolean noWarmup;
+
+    @Option(names = "--fail-on-miss", description = "Exit with 1 when a target is missed.")
+    boolean failOnMiss;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        HubBenchmark.Builder builder = HubBenchmark.builder();
+        if (quick) {
+            builder.quick();
+        }
+        if (sizeMiB != null) {
+            builder.sizeMiB(sizeMiB);
+        }
+        BenchReport report = builder.repeats(repeats).workDir(workDir).keep(keep).warmup(!noWarmup).build().run();
+        spec.commandLine().getOut().print(report.toTable());
+        spec.commandLine().getOut().flush();
+        return failOnMiss && !report.misses().isEmpty() ? 1 : 0;
+    }
+
+    public static void main(String... args) {
+        CommandLine cmd = new CommandLine(new bench_hub());
+        cmd.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? 2 : 1);
+        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("bench-hub: " + e.getMessage());
+            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
+        });
+        System.exit(cmd.execute(args));
+    }
+}
