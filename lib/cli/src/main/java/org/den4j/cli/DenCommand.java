@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.den4j.den.Den;
+import org.den4j.den.ExternalSources;
 import org.den4j.den.DenConfig;
 import org.den4j.den.DenType;
 import org.den4j.den.ProgressBar;
@@ -40,7 +41,9 @@ import picocli.CommandLine.Spec;
         footer = {"  DEN4J_TYPE  den type when --type is not given: local_user (default),",
                 "              local_machine",
                 "  DEN4J_PATH  den directory when --den is not given; default",
-                "              $XDG_DATA_HOME/den4j or ~/.local/share/den4j (local_user)"},
+                "              $XDG_DATA_HOME/den4j or ~/.local/share/den4j (local_user)",
+                "  HF_*        Hub settings for hf:org/name@REV references (HF_ENDPOINT,",
+                "              HF_HUB_CACHE, HF_TOKEN, HF_HUB_OFFLINE, ...)"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success",
                 "1:failure: corrupted data (den verify), a refused delete, an I/O error",
@@ -123,9 +126,14 @@ public final class DenCommand implements Callable<Integer> {
         return config;
     }
 
+    /** The external sources ({@code hf:}) configured by the environment this command reads. */
+    ExternalSources sources() {
+        return ExternalSources.fromEnvironment(env);
+    }
+
     /** Opens the den; the caller closes it. */
     Den open() {
-        return Den.open(config());
+        return Den.open(config(), sources());
     }
 
     /**
@@ -139,7 +147,7 @@ public final class DenCommand implements Callable<Integer> {
                     + config.localRoot() + " does not exist; check " + (denPath != null ? "--den" : "DEN4J_PATH")
                     + ", or push a model there to create the den");
         }
-        return Den.open(config);
+        return Den.open(config, sources());
     }
 
     /** A progress bar on the error stream of {@code cl}, drawn for work over {@link Den#PROGRESS_THRESHOLD}. */

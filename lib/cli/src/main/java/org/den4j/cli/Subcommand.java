@@ -19,6 +19,9 @@ abstract class Subcommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        if (!needsDen()) {
+            return run(null);
+        }
         try (Den den = createsDen() ? parent.open() : parent.openExisting()) {
             return run(den);
         }
@@ -27,6 +30,11 @@ abstract class Subcommand implements Callable<Integer> {
     /** True for commands that may create the den (push, import); the others need an existing one. */
     boolean createsDen() {
         return false;
+    }
+
+    /** False for work that touches no den, such as fetching {@code hf:} references; {@link #run} then gets null. */
+    boolean needsDen() {
+        return true;
     }
 
     /** Does the work and returns the exit code. */

@@ -71,16 +71,27 @@ public final class Den implements AutoCloseable {
     private final Snapshots snapshots;
     private final Clock clock;
     private final RegistryIndex index;
+    private final ExternalSources sources;
 
     /**
-     * Opens a den on a backend; the den closes the backend when it is closed.
+     * Opens a den on a backend; the den closes the backend when it is closed. {@code hf:} and other
+     * external references are resolved with {@link ExternalSources#fromEnvironment()}.
      *
      * @param backend where the bytes live
      * @param config the configuration it was opened with
      * @param clock the clock for timestamps
      */
     public Den(DenBackend backend, DenConfig config, Clock clock) {
+        this(backend, config, clock, ExternalSources.fromEnvironment());
+    }
+
+    /**
+     * Opens a den on a backend, resolving external references such as {@code hf:org/name} with
+     * {@code sources}; the den closes the backend when it is closed.
+     */
+    public Den(DenBackend backend, DenConfig config, Clock clock, ExternalSources sources) {
         this.backend = backend;
+        this.sources = java.util.Objects.requireNonNull(sources, "sources");
         try {
             this.index = openIndex(config, backend);
         } catch (RuntimeException e) {
@@ -129,9 +140,19 @@ public final class Den implements AutoCloseable {
      * @throws DenConfigException when the type has no backend yet or the location is unusable
      */
     public static Den open(DenConfig config) {
+        return open(config, ExternalSources.fromEnvironment());
+    }
+
+    /**
+     * Opens the den a configuration describes, resolving external references such as
+     * {@code hf:org/name@rev} with {@code sources}.
+     *
+     * @throws DenConfigException when the type has no backend yet or the location is unusable
+     */
+    public static Den open(DenConfig config, ExternalSources sources) {
         return switch (config.type()) {
-            case LOCAL_USER -> new Den(new LocalBackend(config.localRoot(), false), config, Clock.systemUTC());
-            case LOCAL_MACHINE -> new Den(new LocalBackend(config.localRoot(), true), config, Clock.systemUTC());
+            case LOCAL_USER -> new Den(new LocalBackend(config.localRoot(), false), config, Clock.systemUTC(), sources);
+            case LOCAL_MACHINE -> new Den(new LocalBackend(config.localRoot(), true), config, Clock.systemUTC(), sources);
             default -> throw new DenConfigException("DEN4J_TYPE", "Den type " + config.type().configName()
                     + " needs a remote backend that is not installed; use local_user or local_machine");
         };
@@ -328,10 +349,22 @@ public final class Den implements AutoCloseable {
      * a file's size is found by {@link #verify()}, which sets the damaged blob aside. Do not write into
      * the directory: its files are the den's blobs.
      *
+     * <p>An external reference such as {@code hf:org/name@rev} goes to the {@link ExternalSource} of its
+     * scheme and stores nothing in the den: for {@code hf:} the directory is the Hub cache's snapshot
+     * folder ({@code $HF_HUB_CACHE/models--org--name/snapshots/<commit>}). Use
+     * {@link #importExternal(String, String, ProgressListener)} to register the model in the den.
+     *
      * @throws ModelNotFoundException when {@code ref} names no model
      * @throws CorruptBlobException when a stored file is damaged; it is never silently used
+     * @throws DenInputException when no source on the class path has the reference's scheme
      */
     public Path fetch(String ref, ProgressListener progress) {
+        String scheme = ExternalSources.schemeOf(ref);
+        if (scheme != null) {
+            try (ExternalSource source = sources.open(scheme)) {
+                return source.fetch(ExternalSources.pathOf(ref), progress);
+            }
+        }
         ModelInfo model = show(ref);
         Manifest manifest = readManifest(model);
         try {
@@ -795,6 +828,49 @@ public final class Den implements AutoCloseable {
     private static boolean isYaml(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".yaml") || n.endsWith(".yml");
+    }
+
+    // ---------------------------------------------------------------- external sources
+
+    /** Imports an external model under its default name; see {@link #importExternal(String, String, ProgressListener)}. */
+    public PushResult importExternal(String ref) {
+        return importExternal(ref, null, ProgressListener.NONE);
+    }
+
+    /**
+     * Fetches a model from the {@link ExternalSource} of its scheme, such as {@code hf:org/name@rev}, and
+     * pushes it into the den with the registry metadata the source derives (for {@code hf:}: architecture,
+     * model type, inputs and outputs, the {@code config.json}, license and tags from the model card, the
+     * source URL at the resolved commit).
+     *
+     * @param ref an external reference, {@code scheme:...}
+     * @param name the den name, or null for the source's default ({@code org/name} for {@code hf:})
+     * @throws DenInputException when {@code ref} has no scheme, no source has it, or it names nothing
+     */
+    public PushResult importExternal(String ref, String name, ProgressListener progress) {
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        ImportedModel imported = fetchExternal(ref, listener);
+        return push(PushRequest.builder(imported.directory(), name == null ? imported.name() : name)
+                .description(imported.description()).tags(imported.tags()).metadata(imported.metadata())
+                .progress(listener).build());
+    }
+
+    /**
+     * Fetches a model from the {@link ExternalSource} of its scheme and describes it, without storing
+     * anything in the den; push {@link ImportedModel#directory()} with its metadata to register it (as
+     * {@link #importExternal(String, String, ProgressListener)} does).
+     *
+     * @throws DenInputException when {@code ref} has no scheme, no source has it, or it names nothing
+     */
+    public ImportedModel fetchExternal(String ref, ProgressListener progress) {
+        String scheme = ExternalSources.schemeOf(ref);
+        if (scheme == null) {
+            throw new DenInputException("'" + ref + "' is not an external reference; write scheme:..., for example "
+                    + "hf:org/name@main");
+        }
+        try (ExternalSource source = sources.open(scheme)) {
+            return source.materialize(ExternalSources.pathOf(ref), progress == null ? ProgressListener.NONE : progress);
+        }
     }
 
     // ---------------------------------------------------------------- zip packs
