@@ -145,7 +145,8 @@ public final class ModelManager implements AutoCloseable {
 
     /**
      * Each model's state: cached, missing or stale. Stale means the cache holds the revision at another commit
-     * than the one the Hub names now; that takes one request per cached model, and is not known offline or
+     * than the one the Hub names now, or the model's {@code local_dir} holds another commit than the cache; the
+     * first takes one request per cached model, and is not known offline or
      * when the Hub cannot be reached ({@link ModelStatus#checkedOnline()} is then false).
      *
      * @throws HubException when the Hub answers with an error (unknown repository or revision, ...)
@@ -168,8 +169,9 @@ public final class ModelManager implements AutoCloseable {
                     current = null; // freshness unknown, as offline
                 }
             }
-            ModelStatus.State state = current != null && !current.equals(cached) ? ModelStatus.State.STALE
-                    : ModelStatus.State.CACHED;
+            // A local_dir still holding an older snapshot is stale too, even when the cache is current.
+            boolean stale = current != null && !current.equals(cached) || !localDirHolds(m, cached);
+            ModelStatus.State state = stale ? ModelStatus.State.STALE : ModelStatus.State.CACHED;
             out.add(new ModelStatus(m, state, cached, current, path));
         }
         return out;
@@ -239,6 +241,19 @@ public final class ModelManager implements AutoCloseable {
             }
         }
         return removed;
+    }
+
+    /** Whether the model has no {@code local_dir}, or its marker names that commit. */
+    private static boolean localDirHolds(ModelSpec m, String commit) {
+        if (m.localDir() == null) {
+            return true;
+        }
+        try {
+            return Files.readString(m.localDir().resolve(LOCAL_DIR_MARKER), StandardCharsets.UTF_8)
+                    .startsWith(m.repoId() + "@" + commit + " ");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

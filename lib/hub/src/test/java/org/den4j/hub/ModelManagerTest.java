@@ -195,7 +195,9 @@ class ModelManagerTest {
             assertEquals(Optional.of(local), models.pathOf("tiny"));
 
             hub.commit("acme/tiny", "main", Map.of("config.json", utf8("{\"v\":2}")));
+            assertEquals(ModelStatus.State.STALE, models.status().get(0).state());
             models.ensure("tiny");
+            assertEquals(ModelStatus.State.CACHED, models.status().get(0).state());
             assertEquals("{\"v\":2}", Files.readString(local.resolve("config.json")));
             try (var names = Files.list(tmp.resolve("models"))) {
                 assertEquals(List.of("tiny"), names.map(p -> p.getFileName().toString()).toList(),
