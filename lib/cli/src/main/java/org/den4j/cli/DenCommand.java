@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
                 RmCommand.class, AliasCommand.class, SearchCommand.class, TreeCommand.class,
                 VerifyCommand.class, GcCommand.class, ExportCommand.class, ImportCommand.class,
                 StatsCommand.class, ExportRegistryCommand.class, ImportRegistryCommand.class,
-                CommandLine.HelpCommand.class})
+                RunCommand.class, CommandLine.HelpCommand.class})
 public final class DenCommand implements Callable<Integer> {
     private final Map<String, String> env;
 
@@ -92,7 +92,15 @@ public final class DenCommand implements Callable<Integer> {
 
     /** A command line for {@code den} reading {@code DEN4J_*} variables from {@code env}, with den4j's exit codes. */
     public static CommandLine commandLine(Map<String, String> env) {
-        return ExitCodes.install(new CommandLine(new DenCommand(env)));
+        CommandLine cl = ExitCodes.install(new CommandLine(new DenCommand(env)));
+        // `den run -- app.java --flag`: everything from the program on is the program's.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
+        return cl;
+    }
+
+    /** The environment this command reads {@code DEN4J_*} variables from. */
+    Map<String, String> env() {
+        return env;
     }
 
     @Override
