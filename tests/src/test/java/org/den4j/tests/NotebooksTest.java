@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs every {@code notebooks/*.ipynb} top to bottom, headless, on the den4j-java kernel, as CI
- * does; one test per notebook, which fails with the failing cell and its error.
+ * Runs every {@code notebooks/*.ipynb} top to bottom, headless, on the kernel its metadata names
+ * (den4j-java, or den4j-java-injected for notebooks that start with the agent; den4j-java when it
+ * names none), as CI does; one test per notebook, which fails with the failing cell and its error.
  *
  * <p>First it runs tools/install-kernel (which also installs Jupyter when it is missing). The
  * executed notebooks and their logs go to {@code tests/target/notebooks/}. A notebook may take
@@ -29,6 +32,8 @@ class NotebooksTest {
     private static final Duration NOTEBOOK_TIMEOUT = Duration.ofMinutes(NOTEBOOK_TIMEOUT_MINUTES);
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(20);
     private static final String KERNEL = "den4j-java";
+    private static final Pattern KERNELSPEC_NAME =
+            Pattern.compile("\"kernelspec\"\\s*:\\s*\\{[^}]*\"name\"\\s*:\\s*\"([^\"]+)\"");
     private static final String CELL_ERROR = "An error occurred while executing the following cell:";
 
     private final Path root = RepoRoot.find();
@@ -74,7 +79,7 @@ class NotebooksTest {
     private void execute(Path notebook) throws IOException {
         String name = notebook.getFileName().toString();
         List<String> command = List.of(jupyter(), "nbconvert", "--to", "notebook", "--execute",
-                "--ExecutePreprocessor.kernel_name=" + KERNEL,
+                "--ExecutePreprocessor.kernel_name=" + kernelOf(notebook),
                 // per cell; the whole run is bounded by NOTEBOOK_TIMEOUT below
                 "--ExecutePreprocessor.timeout=" + NOTEBOOK_TIMEOUT.toSeconds(),
                 "--ExecutePreprocessor.startup_timeout=120",
@@ -90,6 +95,12 @@ class NotebooksTest {
             fail(root.relativize(notebook) + " failed after " + seconds + " s (exit code " + result.exitCode()
                     + "); full log: " + root.relativize(log) + "\n" + failure(result.stderr()));
         }
+    }
+
+    /** The kernel the notebook's {@code metadata.kernelspec.name} names, else {@value #KERNEL}. */
+    static String kernelOf(Path notebook) throws IOException {
+        Matcher name = KERNELSPEC_NAME.matcher(Files.readString(notebook));
+        return name.find() ? name.group(1) : KERNEL;
     }
 
     /** The failing cell and its error when nbconvert names one, else the end of the log. */
