@@ -26,8 +26,8 @@ final class RunCommand extends Subcommand {
     @Option(names = "--with-injection", description = "Start the program with the den4j agent.")
     boolean withInjection;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", description = "Only names starting with PREFIX (e.g. den:) "
-            + "go to the den; without it every intercepted load does.")
+    @Option(names = "--prefix", paramLabel = "PREFIX", description = "Only names starting with PREFIX go to the den "
+            + "(the agent's default: den:); --prefix '' sends every intercepted load there.")
     String prefix;
 
     @Option(names = "--mapper", paramLabel = "FILE", description = "A properties or JSON file mapping names to den "

@@ -73,7 +73,8 @@ public final class InjectedLaunch {
     /**
      * The agent argument string for these options, for example {@code prefix=den:,mapper=/x/map.properties}.
      *
-     * @param prefix the reference prefix, or null for none
+     * @param prefix the reference prefix; empty sends every intercepted load to the den; null leaves the
+     *     agent's default ({@code den:})
      * @param mapper the mapper file, or null for none (made absolute)
      * @param backend the backend name, or null for none
      * @return the string, empty when all three are null
@@ -91,9 +92,9 @@ public final class InjectedLaunch {
         if (value == null) {
             return;
         }
-        if (value.isEmpty() || value.indexOf(',') >= 0) {
-            throw new DenInputException("--" + name + " '" + value + "' cannot be passed to the agent: it must be "
-                    + "non-empty and hold no comma, which separates the agent's options");
+        if (value.indexOf(',') >= 0) {
+            throw new DenInputException("--" + name + " '" + value + "' cannot be passed to the agent: it holds a "
+                    + "comma, which separates the agent's options");
         }
         options.add(name + "=" + value);
     }
@@ -198,7 +199,10 @@ public final class InjectedLaunch {
             return this;
         }
 
-        /** The agent's {@code prefix} option: only references that start with it go to the den. */
+        /**
+         * The agent's {@code prefix} option: only names that start with it go to the den; empty sends every
+         * intercepted load there; null (the default) leaves the agent's default, {@code den:}.
+         */
         public Builder prefix(String prefix) {
             this.prefix = prefix;
             return this;

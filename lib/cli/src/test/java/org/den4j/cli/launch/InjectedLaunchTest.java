@@ -71,6 +71,7 @@ class InjectedLaunchTest {
         assertEquals("prefix=den:,mapper=" + mapper.toAbsolutePath() + ",backend=s3",
                 InjectedLaunch.agentArguments("den:", mapper, "s3"));
         assertEquals("", InjectedLaunch.agentArguments(null, null, null));
+        assertEquals("prefix=", InjectedLaunch.agentArguments("", null, null));
     }
 
     @Test
@@ -88,8 +89,8 @@ class InjectedLaunchTest {
 
     @Test
     void optionsThatWouldBreakTheAgentStringAreRefused() {
-        assertEquals("--prefix 'a,b' cannot be passed to the agent: it must be non-empty and hold no comma, "
-                + "which separates the agent's options", assertThrows(DenInputException.class,
+        assertEquals("--prefix 'a,b' cannot be passed to the agent: it holds a comma, which separates the "
+                + "agent's options", assertThrows(DenInputException.class,
                 () -> launch("jshell").agent(AGENT).prefix("a,b").build()).getMessage());
         DenConfigException e = assertThrows(DenConfigException.class,
                 () -> launch("jshell").agent(AGENT).mapper(tmp.resolve("none.json")).build());

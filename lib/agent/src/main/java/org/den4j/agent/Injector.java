@@ -1,0 +1,150 @@
+package org.den4j.agent;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.den4j.den.Den;
+import org.den4j.den.DenException;
+
+/**
+ * Decides which names are den references and fetches them: the instance behind the agent's static hook.
+ *
+ * <p>A name that starts with the prefix is a den reference: the prefix and a leading {@code //} are
+ * removed ({@code den:acme/tiny@1} and {@code den://acme/tiny@1} both name {@code acme/tiny@1}), and the
+ * mapper may then translate it. A name without the prefix is left alone unless the mapper maps it. With
+ * an empty prefix every name is a den reference.
+ *
+ * <p>The den is opened at the first den reference, so a program that loads no model never opens it.
+ * The injector closes the den it opened.
+ */
+public final class Injector implements AutoCloseable {
+    private final AgentOptions options;
+    private final Function<String, String> mapper;
+    private final Supplier<Den> opener;
+    private final java.util.Set<String> served = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private Den den;
+
+    /**
+     * An injector over a den that {@code opener} opens on first use.
+     *
+     * @param options the prefix and the other options
+     * @param mapper maps names to den references; returns null for names it does not know
+     * @param opener opens the den; called at most once
+     */
+    public Injector(AgentOptions options, Function<String, String> mapper, Supplier<Den> opener) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.opener = Objects.requireNonNull(opener, "opener");
+    }
+
+    /**
+     * An injector for {@code options}: the mapper is loaded from {@code loader} and the den is the one the
+     * {@code DEN4J_*} environment describes.
+     *
+     * @throws IllegalArgumentException when the mapper cannot be loaded
+     */
+    public static Injector of(AgentOptions options, ClassLoader loader) {
+        Function<String, String> mapper = NameMapper.load(options.mapper(), loader);
+        return new Injector(options, mapper, () -> openDen(options));
+    }
+
+    private static Den openDen(AgentOptions options) {
+        if (options.backend() != null) {
+            // DenConfig reads DEN4J_BACKENDS_JSON but the den does not choose among named backends yet.
+            System.err.println("den4j agent: backend=" + options.backend() + " is not supported by this den yet; "
+                    + "using the den that DEN4J_TYPE and DEN4J_PATH describe");
+        }
+        return Den.open();
+    }
+
+    /** The options this injector was made with. */
+    public AgentOptions options() {
+        return options;
+    }
+
+    /**
+     * The den reference {@code name} stands for, or null when it is not one and must go to disk untouched.
+     */
+    public String reference(String name) {
+        if (name == null || served.contains(name)) {
+            // a folder this injector handed out, met again when one intercepted method calls another
+            return null;
+        }
+        String prefix = options.prefix();
+        if (prefix.isEmpty() || name.startsWith(prefix)) {
+            String bare = stripSlashes(name.substring(prefix.length()));
+            String mapped = mapper.apply(bare);
+            return mapped != null ? stripPrefix(mapped) : bare;
+        }
+        String mapped = mapper.apply(name);
+        return mapped == null ? null : stripPrefix(mapped);
+    }
+
+    /**
+     * The den's local folder for {@code name}, or null when {@code name} is no den reference.
+     *
+     * @throws DenLoadException when the den cannot give the model, naming the reference, the den and
+     *     the closest names
+     */
+    public Path resolve(String name) {
+        String ref = reference(name);
+        return ref == null ? null : fetch(name, ref);
+    }
+
+    /**
+     * Fetches a den reference.
+     *
+     * @param name the name as the program wrote it, for messages
+     * @param ref the den reference
+     * @throws DenLoadException when the den cannot give the model
+     */
+    public Path fetch(String name, String ref) {
+        Den opened;
+        try {
+            opened = den();
+        } catch (DenException | IllegalArgumentException e) {
+            throw new DenLoadException(name, ref, "den4j agent: cannot open the den to load '" + name + "': "
+                    + e.getMessage(), e);
+        }
+        try {
+            Path folder = opened.fetch(ref);
+            served.add(folder.toString());
+            served.add(folder.toUri().toString());
+            return folder;
+        } catch (DenException | IllegalArgumentException e) {
+            throw new DenLoadException(name, ref, "den4j agent: cannot load '" + name + "' (den reference " + ref
+                    + ") from den " + opened.location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized Den den() {
+        if (den == null) {
+            den = opener.get();
+        }
+        return den;
+    }
+
+    private String stripPrefix(String mapped) {
+        String prefix = options.prefix();
+        return !prefix.isEmpty() && mapped.startsWith(prefix) ? stripSlashes(mapped.substring(prefix.length())) : mapped;
+    }
+
+    private static String stripSlashes(String s) {
+        return s.startsWith("//") ? s.substring(2) : s;
+    }
+
+    /** Closes the den if this injector opened it. */
+    @Override
+    public synchronized void close() {
+        if (den != null) {
+            den.close();
+            den = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Injector[" + options.toArguments() + "]";
+    }
+}

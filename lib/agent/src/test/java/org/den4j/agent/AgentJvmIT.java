@@ -1,0 +1,159 @@
+package org.den4j.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import org.den4j.agent.app.ModelApp;
+import org.den4j.agent.app.NoModelApp;
+import org.den4j.den.Den;
+import org.den4j.den.PushRequest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real JVMs started with {@code -javaagent:den4j-agent-0.1.0.jar} (the shaded jar) running programs that
+ * know nothing of den4j: their class path holds DJL and the program only.
+ */
+class AgentJvmIT {
+    @TempDir
+    static Path tmp;
+    static Path root;
+    static Path agentJar;
+    static String expected;
+    static String snapshot;
+    static Path diskModel;
+
+    @BeforeAll
+    static void den() throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        agentJar = Path.of(System.getProperty("den4j.agent.jar", "target/den4j-agent-0.1.0.jar")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(agentJar), agentJar + " is built by mvn package");
+        root = tmp.resolve("den");
+        diskModel = tmp.resolve("tiny");
+        expected = TinyModel.write(diskModel);
+        try (Den den = Den.at(root)) {
+            den.push(PushRequest.builder(diskModel, "acme/tiny").build());
+            TinyDen.pushTokenizer(den, tmp, "acme/tok");
+            snapshot = den.fetch("acme/tiny").toString();
+        }
+    }
+
+    /** DJL and its dependencies, the test programs; not den4j's classes, ByteBuddy, Jackson or JUnit. */
+    private static String programClassPath() {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Arrays.stream(cp.split(File.pathSeparator))
+                .filter(e -> !e.endsWith("classes") || e.endsWith("test-classes"))
+                .filter(e -> !e.contains("den4j-") && !e.contains("byte-buddy") && !e.contains("jackson")
+                        && !e.contains("snakeyaml") && !e.contains("junit") && !e.contains("opentest4j")
+                        && !e.contains("apiguardian"))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static Result launch(List<String> jvmOptions, String classPath, Class<?> main, String... args)
+            throws IOException, InterruptedException {
+        return launch(root, jvmOptions, classPath, main, args);
+    }
+
+    private static Result launch(Path denPath, List<String> jvmOptions, String classPath, Class<?> main,
+            String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dai.djl.offline=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, main.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("DEN4J_PATH", denPath.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DEN4J_AGENT_"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), out);
+    }
+
+    private record Result(int exit, String out) {
+    }
+
+    @Test
+    void agentJarIsSmallShadedAndHasTheAgentManifest() throws IOException {
+        // ByteBuddy's agent builder (about 3 MB minimized) and Jackson databind (1.4 MB) dominate
+        assertTrue(Files.size(agentJar) < 7_000_000, agentJar + " is " + Files.size(agentJar) + " bytes");
+        try (JarFile jar = new JarFile(agentJar.toFile())) {
+            var attributes = jar.getManifest().getMainAttributes();
+            assertEquals("org.den4j.agent.AgentMain", attributes.getValue("Premain-Class"));
+            assertEquals("org.den4j.agent.AgentMain", attributes.getValue("Agent-Class"));
+            assertEquals("true", attributes.getValue("Can-Retransform-Classes"));
+            List<String> names = jar.stream().map(e -> e.getName()).toList();
+            assertTrue(names.contains("org/den4j/agent/shaded/bytebuddy/ByteBuddy.class"));
+            assertTrue(names.contains("org/den4j/agent/shaded/den/Den.class"));
+            assertTrue(names.stream().noneMatch(n -> n.startsWith("ai/djl/") || n.startsWith("net/bytebuddy/")
+                    || n.startsWith("com/fasterxml/") || n.startsWith("org/den4j/den/")), "nothing unrelocated");
+        }
+    }
+
+    @Test
+    void programLoadsDenModelAndTokenizerThroughPlainDjl() throws Exception {
+        Path map = tmp.resolve("map.properties");
+        Files.writeString(map, diskModel.resolveSibling("mapped") + "=acme/tiny@1\n");
+        Result r = launch(List.of("-javaagent:" + agentJar + "=prefix=den:,mapper=" + map), programClassPath(),
+                ModelApp.class,
+                "model", "den:acme/tiny",
+                "tokenizer", "den:acme/tok",
+                "tokenizer-id", "den:acme/tok",
+                "url", "den://acme/tiny@1",
+                "model", diskModel.toString(),
+                "model", diskModel.resolveSibling("mapped").toString(),
+                "model", "den:acme/tiny9",
+                "tokenizer", "den:acme/tokk");
+        String out = r.out();
+        assertEquals(0, r.exit(), out);
+        assertTrue(out.contains("model den:acme/tiny -> " + expected + " from " + snapshot + "\n"), out);
+        assertTrue(out.contains("tokenizer den:acme/tok -> [1, 2, 3]\n"), out);
+        assertTrue(out.contains("tokenizer-id den:acme/tok -> [1, 2, 3]\n"), out);
+        assertTrue(out.contains("url den://acme/tiny@1 -> " + expected + " from " + snapshot + "\n"), out);
+        // no prefix: DJL reads the folder on disk, untouched
+        assertTrue(out.contains("model " + diskModel + " -> " + expected + " from " + diskModel + "\n"), out);
+        // the mapper sends a plain path to the den
+        assertTrue(out.contains("model " + diskModel.resolveSibling("mapped") + " -> " + expected + " from "
+                + snapshot + "\n"), out);
+        assertTrue(out.contains("model den:acme/tiny9 failed: ai.djl.repository.zoo.ModelNotFoundException: "
+                + "den4j agent: cannot load 'den:acme/tiny9' (den reference acme/tiny9) from den " + root
+                + ": No model named 'acme/tiny9' in den " + root + "; did you mean acme/tiny?"), out);
+        assertTrue(out.contains("tokenizer den:acme/tokk failed: java.io.IOException: den4j agent: cannot load "
+                + "'den:acme/tokk' (den reference acme/tokk) from den " + root + ": No model named 'acme/tokk'"), out);
+        assertTrue(out.contains("did you mean acme/tok"), out);
+    }
+
+    @Test
+    void agentDoesNotDisturbAProgramThatLoadsNoModel() throws Exception {
+        Path unopened = tmp.resolve("no-den-here");
+        Result r = launch(unopened, List.of("-javaagent:" + agentJar), programClassPath(), NoModelApp.class);
+        assertEquals(0, r.exit(), r.out());
+        assertEquals("sum 55\n", r.out());
+        assertFalse(Files.exists(unopened), "the den is opened only at the first den reference");
+    }
+
+    @Test
+    void denUrlsWorkWithoutTheAgentWhenTheJarIsOnTheClassPath() throws Exception {
+        Result r = launch(List.of(), programClassPath() + File.pathSeparator + agentJar, ModelApp.class,
+                "url", "den://acme/tiny@1", "url", "den:acme/tiny", "model", "den:acme/tiny");
+        String out = r.out();
+        assertEquals(0, r.exit(), out);
+        assertTrue(out.contains("url den://acme/tiny@1 -> " + expected + " from " + snapshot + "\n"), out);
+        assertTrue(out.contains("url den:acme/tiny -> " + expected + " from " + snapshot + "\n"), out);
+        // without the agent a den: path is an ordinary (missing) path
+        assertTrue(out.contains("model den:acme/tiny failed: ai.djl.repository.zoo.ModelNotFoundException"), out);
+    }
+}
