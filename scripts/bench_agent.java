@@ -2,6 +2,8 @@
 //JAVA 17+
 //DEPS org.den4j:den4j-bench:0.1.0
 //DEPS info.picocli:picocli:4.7.6
+//DEPS ai.djl.huggingface:tokenizers:0.35.1
+//DEPS org.slf4j:slf4j-nop:2.0.12
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
