@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /**
  * Turns injection on and off inside a running JVM (notebooks, tests), and the hook den4j's own
@@ -23,7 +22,7 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
  */
 public final class DenInjection {
     private static final Deque<Injection> ACTIVE = new ArrayDeque<>();
-    private static ResettableClassFileTransformer transformer;
+    private static InterceptionPoints.Installed transformer;
     private static Injector startup;
 
     private DenInjection() {
@@ -104,8 +103,7 @@ public final class DenInjection {
         Hooks.set(ACTIVE.isEmpty() ? injection.previous : ACTIVE.peek().injector);
         injection.injector.close();
         if (ACTIVE.isEmpty() && startup == null && transformer != null) {
-            transformer.reset(ByteBuddyAgent.getInstrumentation(),
-                    net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            transformer.reset();
             transformer = null;
         }
     }

@@ -46,7 +46,13 @@ public final class Injector implements AutoCloseable {
      */
     public static Injector of(AgentOptions options, ClassLoader loader) {
         Function<String, String> mapper = NameMapper.load(options.mapper(), loader);
-        return new Injector(options, mapper, () -> openDen(options));
+        // an anonymous class, not a lambda: the first lambda costs the agent's start-up tens of milliseconds
+        return new Injector(options, mapper, new Supplier<Den>() {
+            @Override
+            public Den get() {
+                return openDen(options);
+            }
+        });
     }
 
     private static Den openDen(AgentOptions options) {
