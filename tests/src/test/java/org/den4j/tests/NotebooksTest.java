@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -87,7 +88,12 @@ class NotebooksTest {
                 notebook.toString());
         long started = System.nanoTime();
         // The kernel starts in the notebook's folder, so relative paths in cells work as in Jupyter.
-        Jbang.Result result = Processes.run(command, notebook.getParent(), skipBuild(), NOTEBOOK_TIMEOUT);
+        Map<String, String> env = new HashMap<>(skipBuild());
+        // A notebook that opens the den the environment names (den-injection: the agent's den) gets one
+        // under target/, never the user's own den.
+        env.put("DEN4J_PATH", outputDir.resolve("den").toString());
+        env.put("DEN4J_TYPE", null);
+        Jbang.Result result = Processes.run(command, notebook.getParent(), env, NOTEBOOK_TIMEOUT);
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
         Path log = outputDir.resolve(name + ".log");
         Files.writeString(log, result.stdout() + result.stderr());
