@@ -5,8 +5,10 @@ import java.nio.file.Path;
 /**
  * The static entry that intercepted code calls; it delegates at once to the current {@link Injector}.
  *
- * <p>ByteBuddy advice is inlined into DJL's classes and can only call static methods, so this is the one
- * place with static mutable state. Its methods are public because they are called from other packages.
+ * <p>The entry code that {@link InterceptionPoints} writes into DJL's classes can only call static methods,
+ * so this is the one place with static mutable state. Its methods are public because they are called from
+ * other packages. A failed den load is rethrown as the exception the intercepted method declares, made
+ * through that class's own loader, so the agent never links against DJL.
  */
 public final class Hooks {
     private static volatile Injector current;
@@ -36,37 +38,89 @@ public final class Hooks {
         current = injector;
     }
 
-    /** The den folder for a prefixed path, or {@code path} itself. */
-    public static Path path(Path path) {
+    /**
+     * The den folder for a prefixed path, or {@code path} itself.
+     *
+     * @param caller the intercepted class, whose class loader finds {@code exception}
+     * @param exception the exception a failed den load is rethrown as
+     */
+    public static java.nio.file.Path path(java.nio.file.Path path, Class<?> caller, String exception) {
         if (path == null) {
             return null;
         }
-        Path dir = injector().resolve(path.toString());
-        return dir == null ? path : dir;
-    }
-
-    /** The den folder for a prefixed name, or null when the name goes to its usual place. */
-    public static Path folder(String name) {
-        return injector().resolve(name);
+        try {
+            java.nio.file.Path dir = injector().resolve(path.toString());
+            return dir == null ? path : dir;
+        } catch (DenLoadException e) {
+            throw rethrow(e, caller, exception);
+        }
     }
 
     /**
      * A DJL model URL list ({@code url1,url2}) with each prefixed entry replaced by its den folder's
      * {@code file:} URL.
      */
-    public static String urls(String urls) {
+    public static String urls(String urls, Class<?> caller, String exception) {
         if (urls == null) {
             return null;
         }
-        String[] parts = urls.split(",");
-        boolean changed = false;
-        for (int i = 0; i < parts.length; i++) {
-            Path dir = injector().resolve(parts[i].trim());
-            if (dir != null) {
-                parts[i] = dir.toUri().toString();
-                changed = true;
+        try {
+            String[] parts = urls.split(",");
+            boolean changed = false;
+            for (int i = 0; i < parts.length; i++) {
+                java.nio.file.Path dir = injector().resolve(parts[i].trim());
+                if (dir != null) {
+                    parts[i] = dir.toUri().toString();
+                    changed = true;
+                }
             }
+            return changed ? String.join(",", parts) : urls;
+        } catch (DenLoadException e) {
+            throw rethrow(e, caller, exception);
         }
-        return changed ? String.join(",", parts) : urls;
+    }
+
+    /**
+     * For a prefixed name, the tokenizer that {@code caller.newInstance(Path, Map)} makes from the den
+     * folder; null for other names, which then load as usual.
+     */
+    public static Object tokenizer(String name, java.util.Map<String, String> options, Class<?> caller,
+            String exception) {
+        java.nio.file.Path folder;
+        try {
+            folder = injector().resolve(name);
+        } catch (DenLoadException e) {
+            throw rethrow(e, caller, exception);
+        }
+        if (folder == null) {
+            return null;
+        }
+        try {
+            return caller.getMethod("newInstance", java.nio.file.Path.class, java.util.Map.class)
+                    .invoke(null, folder, options == null ? java.util.Map.of() : options);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw Hooks.<RuntimeException>sneaky(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("den4j agent: " + caller.getName() + " has no newInstance(Path, Map) "
+                    + "to load " + folder + ": " + e, e);
+        }
+    }
+
+    /** {@code e}'s message as {@code exception}, found through the intercepted class's loader. */
+    private static RuntimeException rethrow(DenLoadException e, Class<?> caller, String exception) {
+        Throwable t;
+        try {
+            t = (Throwable) Class.forName(exception, false, caller.getClassLoader())
+                    .getConstructor(String.class, Throwable.class).newInstance(e.getMessage(), e);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException notFound) {
+            t = new IllegalArgumentException(e.getMessage(), e);
+        }
+        throw Hooks.<RuntimeException>sneaky(t);
+    }
+
+    /** Throws a checked exception that the intercepted method declares but this method cannot. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
     }
 }

@@ -1,66 +1,79 @@
 package org.den4j.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
-import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
-import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
- * Every place where the agent redirects a model load: one line in {@link #POINTS} and one advice class
- * per point, each a few lines.
+ * Every place where the agent redirects a model load: one line each in {@link #POINTS}.
  *
- * <p>To add a point: write a nested class whose {@code @Advice.OnMethodEnter} method rewrites the
- * intercepted argument through {@link Hooks} (a {@code Path}, a name or a URL list), rethrowing
- * {@link DenLoadException} as the exception the intercepted method declares, and add a
- * {@code new Point("org.Class", "method(java.nio.file.Path)", "YourAdvice")} line to {@link #POINTS}. Advice code is copied
- * into the intercepted class, so it may name that library's types; the agent jar itself never bundles
- * them. Names without the prefix must pass untouched.
+ * <p>A point names a class, a method (name and the start of its descriptor, so one line can cover all
+ * overloads that begin with a {@code Path}), what to do on entry, and the exception the method declares,
+ * which a failed den load is rethrown as. On entry the method calls one static method of {@link Hooks}:
+ * <ul>
+ *   <li>{@link Action#PATH}: {@code arg0 = Hooks.path(arg0, ...)}, for a {@code Path} argument;</li>
+ *   <li>{@link Action#URLS}: {@code arg0 = Hooks.urls(arg0, ...)}, for a DJL URL list;</li>
+ *   <li>{@link Action#TOKENIZER_NAME}: {@code r = Hooks.tokenizer(arg0, arg1, ...); if (r != null) return r;},
+ *       which serves a prefixed Hub id from the den folder through the class's
+ *       {@code newInstance(Path, Map)}.</li>
+ * </ul>
+ * To add a point, add a line; to add a kind of entry code, add an {@link Action}, its hook and its few
+ * bytecode lines in {@code enter}. Names without the prefix pass untouched: every hook returns its
+ * argument unchanged for them. den4j's own loaders are not intercepted: they call
+ * {@link DenInjection#resolve(String)}.
  *
- * <p>den4j's own loaders are not intercepted: they call {@link DenInjection#resolve(String)}.
- *
- * <p>Start-up stays cheap: the JVM's transformer compares each loaded class's name with the points'
- * classes and starts ByteBuddy only when one of them loads, so a program that loads no model never
- * pays for it.
+ * <p>The entry code is written with the ASM that ships inside ByteBuddy rather than ByteBuddy's
+ * {@code Advice}: measured here, ByteBuddy's first transformation of a DJL class cost about 750 ms and its
+ * agent builder kept the jar above 6.5 MB; ASM costs a few milliseconds and about 300 kB. The JVM
+ * transformer compares each loaded class's name with the points' classes, so a program that loads no
+ * model pays nothing more.
  */
 final class InterceptionPoints {
+    /** The entry code of a point. */
+    enum Action {
+        /** Replace the first argument, a {@code Path}, with the den folder it names. */
+        PATH,
+        /** Replace the first argument, a comma-separated URL list, with den folder URLs. */
+        URLS,
+        /** Return the tokenizer of the den folder a prefixed Hub id names. */
+        TOKENIZER_NAME
+    }
+
     /**
      * A method to intercept.
      *
      * @param type the class's binary name
-     * @param method the method's name and parameter types, such as {@code optModelPath(java.nio.file.Path)};
-     *     a trailing {@code ...} accepts any further parameters
-     * @param advice the simple name of the nested advice class
+     * @param method the method's name
+     * @param descriptorStart the start of the method's descriptor, such as {@code (Ljava/nio/file/Path;}
+     * @param action the entry code
+     * @param exception the exception a failed den load is rethrown as: one the method declares
      */
-    record Point(String type, String method, String advice) {
+    record Point(String type, String method, String descriptorStart, Action action, String exception) {
     }
 
     static final List<Point> POINTS = List.of(
-            new Point("ai.djl.repository.zoo.Criteria$Builder", "optModelPath(java.nio.file.Path)",
-                    "CriteriaModelPath"),
-            new Point("ai.djl.repository.zoo.Criteria$Builder", "optModelUrls(java.lang.String)",
-                    "CriteriaModelUrls"),
-            new Point("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer", "newInstance(java.nio.file.Path, ...)",
-                    "TokenizerPath"),
-            new Point("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer",
-                    "newInstance(java.lang.String, java.util.Map)", "TokenizerName"));
+            new Point("ai.djl.repository.zoo.Criteria$Builder", "optModelPath", "(Ljava/nio/file/Path;)",
+                    Action.PATH, "ai.djl.repository.zoo.ModelNotFoundException"),
+            new Point("ai.djl.repository.zoo.Criteria$Builder", "optModelUrls", "(Ljava/lang/String;)",
+                    Action.URLS, "ai.djl.repository.zoo.ModelNotFoundException"),
+            new Point("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer", "newInstance", "(Ljava/nio/file/Path;",
+                    Action.PATH, "java.io.IOException"),
+            new Point("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer", "newInstance",
+                    "(Ljava/lang/String;Ljava/util/Map;)", Action.TOKENIZER_NAME, "java.lang.IllegalArgumentException"));
+
+    private static final String HOOKS = Type.getInternalName(Hooks.class);
 
     private InterceptionPoints() {
     }
@@ -77,11 +90,10 @@ final class InterceptionPoints {
         return installed;
     }
 
-    /** The JVM transformer of the points: a name check per loaded class, ByteBuddy only for the points' classes. */
+    /** The JVM transformer of the points: a name check per loaded class, ASM only for the points' classes. */
     static final class Installed implements ClassFileTransformer {
         private final Instrumentation instrumentation;
         private final Set<String> internalNames = new HashSet<>();
-        private volatile ClassFileTransformer byteBuddy;
 
         private Installed(Instrumentation instrumentation) {
             this.instrumentation = instrumentation;
@@ -92,24 +104,17 @@ final class InterceptionPoints {
 
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
-                byte[] bytes) throws IllegalClassFormatException {
+                byte[] bytes) {
             if (className == null || !internalNames.contains(className)) {
                 return null;
             }
-            return byteBuddy().transform(loader, className, redefined, domain, bytes);
-        }
-
-        private ClassFileTransformer byteBuddy() {
-            ClassFileTransformer t = byteBuddy;
-            if (t == null) {
-                synchronized (this) {
-                    if (byteBuddy == null) {
-                        byteBuddy = makeByteBuddy();
-                    }
-                    t = byteBuddy;
-                }
+            try {
+                return rewrite(className, bytes);
+            } catch (RuntimeException | LinkageError e) {
+                // a transformer's exception is swallowed by the JVM; say why the class stays unchanged
+                System.err.println("den4j agent: cannot intercept " + className.replace('/', '.') + ": " + e);
+                return null;
             }
-            return t;
         }
 
         /** Removes the points and restores the original code of classes already changed. */
@@ -135,95 +140,90 @@ final class InterceptionPoints {
         }
     }
 
-    private static ClassFileTransformer makeByteBuddy() {
-        AgentBuilder agent = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .with(AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly());
-        for (Point p : POINTS) {
-            // Advice is read by name from the agent's class loader, so this class never links against DJL.
-            agent = agent.type(named(p.type())).transform(new AgentBuilder.Transformer.ForAdvice()
-                    .include(InterceptionPoints.class.getClassLoader())
-                    .advice(matcher(p.method()), InterceptionPoints.class.getName() + "$" + p.advice()));
-            // not asTerminalTransformation(): several points may share a class
-        }
-        return agent.makeRaw();
+    /** The class with entry code added to the methods of its points. */
+    static byte[] rewrite(String internalName, byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        // The writer shares the reader's constant pool and copies untouched methods as they are.
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                for (Point p : POINTS) {
+                    if (p.type().replace('.', '/').equals(internalName) && p.method().equals(name)
+                            && descriptor.startsWith(p.descriptorStart())) {
+                        return new Entry(mv, p, internalName, (access & Opcodes.ACC_STATIC) != 0, descriptor);
+                    }
+                }
+                return mv;
+            }
+        }, 0);
+        return writer.toByteArray();
     }
 
-    /** {@code name(type, type, ...)} as a ByteBuddy matcher; built only when a point's class loads. */
-    static ElementMatcher<MethodDescription> matcher(String signature) {
-        int open = signature.indexOf('(');
-        String[] parameters = signature.substring(open + 1, signature.length() - 1).split(",");
-        ElementMatcher.Junction<MethodDescription> m = named(signature.substring(0, open));
-        boolean openEnded = false;
-        int count = 0;
-        for (String parameter : parameters) {
-            String t = parameter.trim();
-            if (t.equals("...")) {
-                openEnded = true;
-            } else if (!t.isEmpty()) {
-                m = m.and(takesArgument(count++, named(t)));
-            }
-        }
-        // takesArgument(i, ...) already needs at least i + 1 parameters
-        return openEnded ? m : m.and(takesArguments(count));
-    }
+    /** Writes a point's entry code at the start of the method. */
+    private static final class Entry extends MethodVisitor {
+        private final Point point;
+        private final Type owner;
+        private final int first;
+        private final String descriptor;
+        private int extraLocals;
 
-    /** DJL {@code Criteria.Builder.optModelPath(Path)}: {@code Path.of("den:acme/tiny@1")}. */
-    static final class CriteriaModelPath {
-        @Advice.OnMethodEnter
-        static void enter(@Advice.Argument(value = 0, readOnly = false) Path path) throws Exception {
-            try {
-                path = Hooks.path(path);
-            } catch (DenLoadException e) {
-                throw new ai.djl.repository.zoo.ModelNotFoundException(e.getMessage(), e);
-            }
+        Entry(MethodVisitor mv, Point point, String internalName, boolean isStatic, String descriptor) {
+            super(Opcodes.ASM9, mv);
+            this.point = point;
+            this.owner = Type.getObjectType(internalName);
+            this.first = isStatic ? 0 : 1;
+            this.descriptor = descriptor;
         }
-    }
 
-    /** DJL {@code Criteria.Builder.optModelUrls(String)}: {@code "den:acme/tiny"}, {@code "den://acme/tiny@1"}. */
-    static final class CriteriaModelUrls {
-        @Advice.OnMethodEnter
-        static void enter(@Advice.Argument(value = 0, readOnly = false) String urls) throws Exception {
-            try {
-                urls = Hooks.urls(urls);
-            } catch (DenLoadException e) {
-                throw new ai.djl.repository.zoo.ModelNotFoundException(e.getMessage(), e);
-            }
-        }
-    }
-
-    /** DJL {@code HuggingFaceTokenizer.newInstance(Path, ...)}: the den folder holds tokenizer.json. */
-    static final class TokenizerPath {
-        @Advice.OnMethodEnter
-        static void enter(@Advice.Argument(value = 0, readOnly = false) Path path) throws IOException {
-            try {
-                path = Hooks.path(path);
-            } catch (DenLoadException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-    }
-
-    /** DJL {@code HuggingFaceTokenizer.newInstance(String, Map)}: a prefixed Hub id loads from the den folder. */
-    static final class TokenizerName {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-        static Path enter(@Advice.Argument(0) String name) {
-            try {
-                return Hooks.folder(name);
-            } catch (DenLoadException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            switch (point.action()) {
+                case PATH -> replaceFirst("path", "Ljava/nio/file/Path;");
+                case URLS -> replaceFirst("urls", "Ljava/lang/String;");
+                case TOKENIZER_NAME -> returnIfServed();
+                default -> throw new IllegalStateException(point.action().name());
             }
         }
 
-        @Advice.OnMethodExit
-        static void exit(@Advice.Enter Path folder, @Advice.Argument(1) Map<String, String> options,
-                @Advice.Return(readOnly = false) HuggingFaceTokenizer tokenizer) throws IOException {
-            if (folder != null) {
-                tokenizer = HuggingFaceTokenizer.newInstance(folder,
-                        options == null ? Collections.<String, String>emptyMap() : options);
-            }
+        /** {@code arg0 = Hooks.NAME(arg0, Owner.class, "exception");} */
+        private void replaceFirst(String hook, String type) {
+            super.visitVarInsn(Opcodes.ALOAD, first);
+            super.visitLdcInsn(owner);
+            super.visitLdcInsn(point.exception());
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, hook,
+                    "(" + type + "Ljava/lang/Class;Ljava/lang/String;)" + type, false);
+            super.visitVarInsn(Opcodes.ASTORE, first);
+        }
+
+        /** {@code Object r = Hooks.tokenizer(arg0, arg1, Owner.class, "exception"); if (r != null) return (T) r;} */
+        private void returnIfServed() {
+            int local = Type.getArgumentsAndReturnSizes(descriptor) >> 2;
+            extraLocals = 1;
+            Label original = new Label();
+            super.visitVarInsn(Opcodes.ALOAD, first);
+            super.visitVarInsn(Opcodes.ALOAD, first + 1);
+            super.visitLdcInsn(owner);
+            super.visitLdcInsn(point.exception());
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "tokenizer",
+                    "(Ljava/lang/String;Ljava/util/Map;Ljava/lang/Class;Ljava/lang/String;)Ljava/lang/Object;", false);
+            super.visitVarInsn(Opcodes.ASTORE, local);
+            super.visitVarInsn(Opcodes.ALOAD, local);
+            super.visitJumpInsn(Opcodes.IFNULL, original);
+            super.visitVarInsn(Opcodes.ALOAD, local);
+            super.visitTypeInsn(Opcodes.CHECKCAST, Type.getReturnType(descriptor).getInternalName());
+            super.visitInsn(Opcodes.ARETURN);
+            super.visitLabel(original);
+            // the locals are the arguments again, as at the method's start, so the original code's frames hold
+            super.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(Math.max(maxStack, 4), maxLocals + extraLocals);
         }
     }
 }
