@@ -18,8 +18,9 @@ import java.util.Properties;
  *     name of a class implementing {@code java.util.function.Function<String,String>}; null for none
  * @param backend a named backend of {@code DEN4J_BACKENDS_JSON}, or null for the den the
  *     {@code DEN4J_*} environment describes
- * @param save the prefix under which a program's model saves become den pushes, or null (not yet
- *     acted on)
+ * @param save the prefix under which a program's model saves become den pushes: DJL
+ *     {@code model.save(Path.of("den-save:acme/tuned"), name)} writes to a temporary folder that is pushed
+ *     as a new version of {@code acme/tuned}; null for none
  */
 public record AgentOptions(String prefix, String mapper, String backend, String save) {
     /** The default prefix. */

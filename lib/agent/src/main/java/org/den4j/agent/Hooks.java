@@ -106,6 +106,31 @@ public final class Hooks {
         }
     }
 
+    /**
+     * Where a model save should write: a fresh temporary folder when {@code path} carries the {@code save}
+     * prefix, else {@code path} itself.
+     */
+    public static java.nio.file.Path saveTo(java.nio.file.Path path, Class<?> caller, String exception) {
+        if (path == null) {
+            return null;
+        }
+        try {
+            java.nio.file.Path folder = injector().saveFolder(path.toString());
+            return folder == null ? path : folder;
+        } catch (DenLoadException e) {
+            throw rethrow(e, caller, exception);
+        }
+    }
+
+    /** After a save returned: pushes {@code folder} to the den when {@link #saveTo} made it. */
+    public static void saved(java.nio.file.Path folder, String modelName, Class<?> caller, String exception) {
+        try {
+            injector().pushSaved(folder);
+        } catch (DenLoadException e) {
+            throw rethrow(e, caller, exception);
+        }
+    }
+
     /** {@code e}'s message as {@code exception}, found through the intercepted class's loader. */
     private static RuntimeException rethrow(DenLoadException e, Class<?> caller, String exception) {
         Throwable t;

@@ -23,6 +23,7 @@ public final class Injector implements AutoCloseable {
     private final Function<String, String> mapper;
     private final Supplier<Den> opener;
     private final java.util.Set<String> served = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Path, String> pendingSaves = new java.util.concurrent.ConcurrentHashMap<>();
     private Den den;
 
     /**
@@ -121,6 +122,59 @@ public final class Injector implements AutoCloseable {
         } catch (DenException | IllegalArgumentException e) {
             throw new DenLoadException(name, ref, "den4j agent: cannot load '" + name + "' (den reference " + ref
                     + ") from den " + opened.location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A fresh temporary folder for a model save when {@code name} starts with the {@code save} prefix, to be
+     * pushed by {@link #pushSaved}; null for other names, and always when the {@code save} option is unset.
+     *
+     * @throws DenLoadException when the name is not a valid den name or no folder can be made
+     */
+    public Path saveFolder(String name) {
+        String prefix = options.save();
+        if (prefix == null || name == null || !name.startsWith(prefix)) {
+            return null;
+        }
+        String target = stripSlashes(name.substring(prefix.length()));
+        try {
+            org.den4j.den.ModelRef.checkName(target);
+            Path folder = java.nio.file.Files.createTempDirectory("den4j-save-");
+            pendingSaves.put(folder, target);
+            return folder;
+        } catch (java.io.IOException | DenException | IllegalArgumentException e) {
+            throw new DenLoadException(name, target, "den4j agent: cannot save '" + name + "' to the den: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Pushes a folder made by {@link #saveFolder} under its name and removes the folder; does nothing for
+     * other folders.
+     *
+     * @throws DenLoadException when the den refuses the push
+     */
+    public void pushSaved(Path folder) {
+        String target = folder == null ? null : pendingSaves.remove(folder);
+        if (target == null) {
+            return;
+        }
+        try {
+            org.den4j.den.PushResult result = den().push(org.den4j.den.PushRequest.builder(folder, target).build());
+            System.err.println("den4j agent: saved " + result.model().ref() + " in den " + den().location());
+        } catch (DenException | IllegalArgumentException e) {
+            throw new DenLoadException(target, target, "den4j agent: cannot push the saved model " + target
+                    + " to the den: " + e.getMessage(), e);
+        } finally {
+            deleteTree(folder);
+        }
+    }
+
+    private static void deleteTree(Path folder) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temporary folder left behind is harmless
         }
     }
 

@@ -27,7 +27,10 @@ import net.bytebuddy.jar.asm.Type;
  *   <li>{@link Action#URLS}: {@code arg0 = Hooks.urls(arg0, ...)}, for a DJL URL list;</li>
  *   <li>{@link Action#TOKENIZER_NAME}: {@code r = Hooks.tokenizer(arg0, arg1, ...); if (r != null) return r;},
  *       which serves a prefixed Hub id from the den folder through the class's
- *       {@code newInstance(Path, Map)}.</li>
+ *       {@code newInstance(Path, Map)};</li>
+ *   <li>{@link Action#SAVE}: {@code arg0 = Hooks.saveTo(arg0, ...)} on entry and {@code Hooks.saved(arg0, arg1,
+ *       ...)} before each return, so a save under the {@code save} prefix goes to a temporary folder that is
+ *       then pushed to the den.</li>
  * </ul>
  * To add a point, add a line; to add a kind of entry code, add an {@link Action}, its hook and its few
  * bytecode lines in {@code enter}. Names without the prefix pass untouched: every hook returns its
@@ -48,7 +51,9 @@ final class InterceptionPoints {
         /** Replace the first argument, a comma-separated URL list, with den folder URLs. */
         URLS,
         /** Return the tokenizer of the den folder a prefixed Hub id names. */
-        TOKENIZER_NAME
+        TOKENIZER_NAME,
+        /** Save into a temporary folder and push it to the den when the method returns. */
+        SAVE
     }
 
     /**
@@ -71,7 +76,9 @@ final class InterceptionPoints {
             new Point("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer", "newInstance", "(Ljava/nio/file/Path;",
                     Action.PATH, "java.io.IOException"),
             new Point("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer", "newInstance",
-                    "(Ljava/lang/String;Ljava/util/Map;)", Action.TOKENIZER_NAME, "java.lang.IllegalArgumentException"));
+                    "(Ljava/lang/String;Ljava/util/Map;)", Action.TOKENIZER_NAME, "java.lang.IllegalArgumentException"),
+            new Point("ai.djl.BaseModel", "save", "(Ljava/nio/file/Path;Ljava/lang/String;)", Action.SAVE,
+                    "java.io.IOException"));
 
     private static final String HOOKS = Type.getInternalName(Hooks.class);
 
@@ -185,8 +192,23 @@ final class InterceptionPoints {
                 case PATH -> replaceFirst("path", "Ljava/nio/file/Path;");
                 case URLS -> replaceFirst("urls", "Ljava/lang/String;");
                 case TOKENIZER_NAME -> returnIfServed();
+                case SAVE -> replaceFirst("saveTo", "Ljava/nio/file/Path;");
                 default -> throw new IllegalStateException(point.action().name());
             }
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (point.action() == Action.SAVE && opcode == Opcodes.RETURN) {
+                // Hooks.saved(arg0, arg1, Owner.class, "exception");
+                super.visitVarInsn(Opcodes.ALOAD, first);
+                super.visitVarInsn(Opcodes.ALOAD, first + 1);
+                super.visitLdcInsn(owner);
+                super.visitLdcInsn(point.exception());
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "saved",
+                        "(Ljava/nio/file/Path;Ljava/lang/String;Ljava/lang/Class;Ljava/lang/String;)V", false);
+            }
+            super.visitInsn(opcode);
         }
 
         /** {@code arg0 = Hooks.NAME(arg0, Owner.class, "exception");} */

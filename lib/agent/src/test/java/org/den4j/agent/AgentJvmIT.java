@@ -107,7 +107,7 @@ class AgentJvmIT {
     void programLoadsDenModelAndTokenizerThroughPlainDjl() throws Exception {
         Path map = tmp.resolve("map.properties");
         Files.writeString(map, diskModel.resolveSibling("mapped") + "=acme/tiny@1\n");
-        Result r = launch(List.of("-javaagent:" + agentJar + "=prefix=den:,mapper=" + map), programClassPath(),
+        Result r = launch(List.of("-javaagent:" + agentJar + "=prefix=den:,mapper=" + map + ",save=den-save:"), programClassPath(),
                 ModelApp.class,
                 "model", "den:acme/tiny",
                 "tokenizer", "den:acme/tok",
@@ -116,7 +116,8 @@ class AgentJvmIT {
                 "model", diskModel.toString(),
                 "model", diskModel.resolveSibling("mapped").toString(),
                 "model", "den:acme/tiny9",
-                "tokenizer", "den:acme/tokk");
+                "tokenizer", "den:acme/tokk",
+                "save", "den-save:acme/saved");
         String out = r.out();
         assertEquals(0, r.exit(), out);
         assertTrue(out.contains("model den:acme/tiny -> " + expected + " from " + snapshot + "\n"), out);
@@ -134,6 +135,12 @@ class AgentJvmIT {
         assertTrue(out.contains("tokenizer den:acme/tokk failed: java.io.IOException: den4j agent: cannot load "
                 + "'den:acme/tokk' (den reference acme/tokk) from den " + root + ": No model named 'acme/tokk'"), out);
         assertTrue(out.contains("did you mean acme/tok"), out);
+        // a save under the save prefix became a den push
+        assertTrue(out.contains("den4j agent: saved acme/saved@1 in den " + root + "\n"), out);
+        assertTrue(out.contains("save den-save:acme/saved -> done\n"), out);
+        try (Den den = Den.at(root)) {
+            assertTrue(Files.isRegularFile(den.fetch("acme/saved@1").resolve("tiny-0000.params")));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.den4j.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,6 +130,37 @@ class InjectorTest {
         e = assertThrows(IllegalArgumentException.class, () -> NameMapper.load(String.class.getName(), null));
         assertEquals("den4j agent mapper java.lang.String does not implement java.util.function.Function<String,String>",
                 e.getMessage());
+    }
+
+    @Test
+    void saveUnderTheSavePrefixIsPushedAndItsFolderRemoved() throws Exception {
+        try (Injector injector = injector("save=den-save:")) {
+            assertNull(injector.saveFolder("/models/out"));
+            assertNull(injector.saveFolder("den:acme/out"));
+            Path folder = injector.saveFolder("den-save://acme/out");
+            Files.writeString(folder.resolve("weights.txt"), "saved");
+            injector.pushSaved(folder);
+            assertFalse(Files.exists(folder));
+            assertEquals("saved", Files.readString(injector.resolve("den:acme/out@1").resolve("weights.txt")));
+            injector.pushSaved(tmp); // not a save folder: nothing happens
+            assertTrue(Files.isDirectory(tmp));
+        }
+    }
+
+    @Test
+    void savesAreNotInterceptedWithoutTheSaveOption() {
+        try (Injector injector = injector("prefix=den:")) {
+            assertNull(injector.saveFolder("den:acme/out"));
+        }
+    }
+
+    @Test
+    void saveUnderAnInvalidNameSaysWhy() {
+        try (Injector injector = injector("save=den-save:")) {
+            DenLoadException e = assertThrows(DenLoadException.class, () -> injector.saveFolder("den-save:Bad Name"));
+            assertTrue(e.getMessage().startsWith("den4j agent: cannot save 'den-save:Bad Name' to the den: "),
+                    e.getMessage());
+        }
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.Arrays;
  *
  * <p>{@code model NAME} loads through {@code optModelPath(Path.of(NAME))}, {@code url NAME} through
  * {@code optModelUrls(NAME)}, {@code tokenizer NAME} through {@code HuggingFaceTokenizer.newInstance(Path)},
- * {@code tokenizer-id NAME} through {@code newInstance(String)}. A load that fails prints its exception.
+ * {@code tokenizer-id NAME} through {@code newInstance(String)}, and {@code save NAME} saves a new model with
+ * {@code Model.save(Path.of(NAME), "tiny")}. A load that fails prints its exception.
  */
 public final class ModelApp {
     private ModelApp() {
@@ -44,6 +45,16 @@ public final class ModelApp {
                     case "tokenizer-id" -> {
                         try (HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(name)) {
                             System.out.println("tokenizer-id " + name + " -> " + ids(t.encode("hello den world")));
+                        }
+                    }
+                    case "save" -> {
+                        try (ai.djl.Model model = ai.djl.Model.newInstance("tiny", "PyTorch")) {
+                            ai.djl.nn.Block block = Linear.builder().setUnits(2).build();
+                            model.setBlock(block);
+                            block.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
+                                    new Shape(1, 3));
+                            model.save(Path.of(name), "tiny");
+                            System.out.println("save " + name + " -> done");
                         }
                     }
                     default -> throw new IllegalArgumentException(kind);
