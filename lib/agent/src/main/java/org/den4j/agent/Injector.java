@@ -10,8 +10,9 @@ import org.den4j.den.DenException;
 /**
  * Decides which names are den references and fetches them: the instance behind the agent's static hook.
  *
- * <p>A name that starts with the prefix is a den reference: the prefix and a leading {@code //} are
- * removed ({@code den:acme/tiny@1} and {@code den://acme/tiny@1} both name {@code acme/tiny@1}), and the
+ * <p>A name that starts with the prefix is a den reference: the prefix and the slashes after it are
+ * removed ({@code den:acme/tiny@1}, {@code den://acme/tiny@1} and {@code Path.of("den://acme/tiny@1")},
+ * which prints as {@code den:/acme/tiny@1}, all name {@code acme/tiny@1}), and the
  * mapper may then translate it. A name without the prefix is left alone unless the mapper maps it. With
  * an empty prefix every name is a den reference.
  *
@@ -80,7 +81,8 @@ public final class Injector implements AutoCloseable {
         }
         String prefix = options.prefix();
         if (prefix.isEmpty() || name.startsWith(prefix)) {
-            String bare = stripSlashes(name.substring(prefix.length()));
+            // Path.of("den://acme/tiny").toString() is "den:/acme/tiny": any slashes after a prefix go
+            String bare = prefix.isEmpty() ? stripSlashes(name) : name.substring(prefix.length()).replaceFirst("^/+", "");
             String mapped = mapper.apply(bare);
             return mapped != null ? stripPrefix(mapped) : bare;
         }

@@ -42,6 +42,7 @@ class InjectorTest {
             assertTrue(folder.startsWith(root), folder + " is inside " + root);
             assertEquals(folder, injector.resolve("den://acme/tiny"));
             assertEquals(folder, injector.resolve("den:acme/tiny"));
+            assertEquals(folder, injector.resolve(Path.of("den://acme/tiny@1").toString()));
         }
     }
 
