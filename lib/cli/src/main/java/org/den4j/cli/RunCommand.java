@@ -37,6 +37,10 @@ final class RunCommand extends Subcommand {
     @Option(names = "--backend", paramLabel = "NAME", description = "A named backend from DEN4J_BACKENDS_JSON.")
     String backend;
 
+    @Option(names = "--save", paramLabel = "PREFIX", description = "Model saves under PREFIX (e.g. den-save:) "
+            + "become den pushes.")
+    String save;
+
     @Parameters(paramLabel = "PROGRAM", arity = "1..*", description = "After --: -jar APP.jar [ARGS], "
             + "-cp CLASSPATH MAIN [ARGS], a JBang script or alias [ARGS], or jshell [ARGS].")
     List<String> target;
@@ -50,7 +54,7 @@ final class RunCommand extends Subcommand {
     int run(Den none) throws InterruptedException {
         InjectedLaunch.Builder builder = InjectedLaunch.builder(target)
                 .jbang(InjectedLaunch.findJbang(Path.of(""), parent.env()))
-                .prefix(prefix).mapper(mapper).backend(backend);
+                .prefix(prefix).mapper(mapper).backend(backend).save(save);
         if (withInjection) {
             builder.agent(AgentJar.find(parent.env()));
         }

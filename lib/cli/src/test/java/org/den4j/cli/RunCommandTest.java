@@ -95,8 +95,8 @@ class RunCommandTest {
     void agentOptionsWithoutInjectionAreBadInput() {
         Cli.Result r = Cli.raw(Map.of(), "run", "--prefix", "den:", "--", "-jar", "app.jar");
         assertEquals(2, r.exit(), r::toString);
-        assertEquals("den: --prefix, --mapper and --backend are options of the agent; add --with-injection to "
-                + "start the program with it\n", r.err());
+        assertEquals("den: --prefix, --mapper, --backend and --save are options of the agent; add --with-injection "
+                + "to start the program with it\n", r.err());
     }
 
     @Test

@@ -77,14 +77,16 @@ public final class InjectedLaunch {
      *     agent's default ({@code den:})
      * @param mapper the mapper file, or null for none (made absolute)
      * @param backend the backend name, or null for none
-     * @return the string, empty when all three are null
+     * @param save the prefix under which the program's model saves become den pushes, or null for none
+     * @return the string, empty when all four are null
      * @throws DenInputException when a value holds a comma, which separates options
      */
-    public static String agentArguments(String prefix, Path mapper, String backend) {
+    public static String agentArguments(String prefix, Path mapper, String backend, String save) {
         List<String> options = new ArrayList<>();
         add(options, "prefix", prefix);
         add(options, "mapper", mapper == null ? null : mapper.toAbsolutePath().normalize().toString());
         add(options, "backend", backend);
+        add(options, "save", save);
         return String.join(",", options);
     }
 
@@ -185,6 +187,7 @@ public final class InjectedLaunch {
         private String prefix;
         private Path mapper;
         private String backend;
+        private String save;
         private Path javaHome = Path.of(System.getProperty("java.home"));
         private String jbang = "jbang";
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -220,6 +223,12 @@ public final class InjectedLaunch {
             return this;
         }
 
+        /** The agent's {@code save} option: model saves under this prefix become den pushes. */
+        public Builder save(String save) {
+            this.save = save;
+            return this;
+        }
+
         /** The JDK whose {@code bin/java} and {@code bin/jshell} run the target (default: the running one). */
         public Builder javaHome(Path javaHome) {
             this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
@@ -249,15 +258,15 @@ public final class InjectedLaunch {
                 throw new DenInputException("No program to run: give one after --, as -jar APP.jar, "
                         + "-cp CLASSPATH MAIN, a JBang script or alias, or jshell");
             }
-            if (agent == null && (prefix != null || mapper != null || backend != null)) {
-                throw new DenInputException("--prefix, --mapper and --backend are options of the agent; "
+            if (agent == null && (prefix != null || mapper != null || backend != null || save != null)) {
+                throw new DenInputException("--prefix, --mapper, --backend and --save are options of the agent; "
                         + "add --with-injection to start the program with it");
             }
             if (mapper != null && !Files.isRegularFile(mapper)) {
                 throw new DenConfigException("--mapper", "Mapper file " + mapper.toAbsolutePath()
                         + " does not exist; give a properties or JSON file that maps names to den references");
             }
-            String options = agent == null ? null : agentArguments(prefix, mapper, backend);
+            String options = agent == null ? null : agentArguments(prefix, mapper, backend, save);
             String agentSpec = agent == null ? null
                     : agent.toAbsolutePath() + (options.isEmpty() ? "" : "=" + options);
             String first = target.get(0);

@@ -68,10 +68,10 @@ class InjectedLaunchTest {
     @Test
     void theMapperIsPassedAsAnAbsolutePath() throws Exception {
         Path mapper = Files.writeString(tmp.resolve("names.properties"), "a=den:b\n");
-        assertEquals("prefix=den:,mapper=" + mapper.toAbsolutePath() + ",backend=s3",
-                InjectedLaunch.agentArguments("den:", mapper, "s3"));
-        assertEquals("", InjectedLaunch.agentArguments(null, null, null));
-        assertEquals("prefix=", InjectedLaunch.agentArguments("", null, null));
+        assertEquals("prefix=den:,mapper=" + mapper.toAbsolutePath() + ",backend=s3,save=den-save:",
+                InjectedLaunch.agentArguments("den:", mapper, "s3", "den-save:"));
+        assertEquals("", InjectedLaunch.agentArguments(null, null, null, null));
+        assertEquals("prefix=", InjectedLaunch.agentArguments("", null, null, null));
     }
 
     @Test
