@@ -36,6 +36,7 @@ import org.den4j.den.internal.AliasDoc;
 import org.den4j.den.internal.Catalog;
 import org.den4j.den.internal.Json;
 import org.den4j.den.internal.LocalBackend;
+import org.den4j.den.internal.ManifestJson;
 import org.den4j.den.internal.MemoryRegistryIndex;
 import org.den4j.den.internal.Sha256;
 import org.den4j.den.internal.Snapshots;
@@ -318,7 +319,7 @@ public final class Den implements AutoCloseable {
             StoredDocument doc = backend.read(manifestKey(model.digest())).orElseThrow(() -> new DenException(
                     "Manifest of " + model.ref() + " (sha256:" + model.digest() + ") is missing from den " + location()
                             + "; push the model again to repair it"));
-            Manifest manifest = Json.MAPPER.readValue(doc.content(), Manifest.class);
+            Manifest manifest = ManifestJson.parse(doc.content());
             if (!manifest.digest().equals(model.digest())) {
                 throw new DenException("Manifest of " + model.ref() + " hashes to sha256:" + manifest.digest()
                         + " instead of sha256:" + model.digest() + "; it was altered: push the model again to repair it");
@@ -1059,7 +1060,7 @@ public final class Den implements AutoCloseable {
             for (String digest : liveDigests) {
                 Optional<StoredDocument> doc = backend.read(manifestKey(digest));
                 if (doc.isPresent()) {
-                    Manifest manifest = Json.MAPPER.readValue(doc.get().content(), Manifest.class);
+                    Manifest manifest = ManifestJson.parse(doc.get().content());
                     for (FileEntry f : manifest.files()) {
                         referenced.add(f.sha256());
                     }
