@@ -36,6 +36,15 @@ public final class DenInjection {
         if (transformer == null) {
             transformer = InterceptionPoints.install(instrumentation);
         }
+        Thread warmUp = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                injector.warmUp();
+            }
+        }, "den4j-agent-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
     }
 
     /**
