@@ -153,6 +153,21 @@ class AgentJvmIT {
     }
 
     @Test
+    void injectAttachesTheShadedAgentInProcessAndCloseUndoesIt() throws Exception {
+        Result r = launch(List.of(), programClassPath() + File.pathSeparator + agentJar,
+                org.den4j.agent.app.InjectingApp.class, "model", "den:acme/tiny");
+        String out = r.out();
+        assertEquals(0, r.exit(), out);
+        int closed = out.indexOf("active false\n");
+        assertTrue(out.startsWith("active true\n"), out);
+        assertTrue(closed > 0, out);
+        assertTrue(out.substring(0, closed).contains("model den:acme/tiny -> " + expected + " from " + snapshot
+                + "\n"), out);
+        assertTrue(out.substring(closed).contains("model den:acme/tiny failed: "
+                + "ai.djl.repository.zoo.ModelNotFoundException"), out);
+    }
+
+    @Test
     void denUrlsWorkWithoutTheAgentWhenTheJarIsOnTheClassPath() throws Exception {
         Result r = launch(List.of(), programClassPath() + File.pathSeparator + agentJar, ModelApp.class,
                 "url", "den://acme/tiny@1", "url", "den:acme/tiny", "model", "den:acme/tiny");
