@@ -64,9 +64,27 @@ public final class DenInjection {
      * @throws IllegalArgumentException when the mapper cannot be loaded
      * @throws IllegalStateException when this JVM cannot attach an agent to itself
      */
-    public static synchronized Injection inject(AgentOptions options) {
+    public static Injection inject(AgentOptions options) {
+        return inject(Injector.of(options, contextLoader()));
+    }
+
+    /**
+     * Injects with {@code options}, serving loads from {@code den}, until the returned injection is closed;
+     * the den stays open then: whoever opened it closes it.
+     *
+     * @throws IllegalArgumentException when the mapper cannot be loaded
+     * @throws IllegalStateException when this JVM cannot attach an agent to itself
+     */
+    public static Injection inject(org.den4j.den.Den den, AgentOptions options) {
+        return inject(Injector.over(den, options, contextLoader()));
+    }
+
+    private static ClassLoader contextLoader() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        Injector injector = Injector.of(options, loader == null ? ClassLoader.getSystemClassLoader() : loader);
+        return loader == null ? ClassLoader.getSystemClassLoader() : loader;
+    }
+
+    private static synchronized Injection inject(Injector injector) {
         boolean installs = transformer == null;
         if (installs) {
             transformer = InterceptionPoints.install(ByteBuddyAgent.install());

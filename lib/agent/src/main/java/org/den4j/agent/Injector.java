@@ -23,21 +23,42 @@ public final class Injector implements AutoCloseable {
     private final AgentOptions options;
     private final Function<String, String> mapper;
     private final Supplier<Den> opener;
+    private final boolean ownsDen;
     private final java.util.Set<String> served = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Map<Path, String> pendingSaves = new java.util.concurrent.ConcurrentHashMap<>();
     private Den den;
 
     /**
-     * An injector over a den that {@code opener} opens on first use.
+     * An injector over a den that {@code opener} opens on first use; the injector closes it.
      *
      * @param options the prefix and the other options
      * @param mapper maps names to den references; returns null for names it does not know
      * @param opener opens the den; called at most once
      */
     public Injector(AgentOptions options, Function<String, String> mapper, Supplier<Den> opener) {
+        this(options, mapper, opener, true);
+    }
+
+    private Injector(AgentOptions options, Function<String, String> mapper, Supplier<Den> opener, boolean ownsDen) {
         this.options = Objects.requireNonNull(options, "options");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.opener = Objects.requireNonNull(opener, "opener");
+        this.ownsDen = ownsDen;
+    }
+
+    /**
+     * An injector over an open den, which stays open when the injector is closed: its opener closes it.
+     *
+     * @throws IllegalArgumentException when the mapper cannot be loaded
+     */
+    public static Injector over(Den den, AgentOptions options, ClassLoader loader) {
+        Objects.requireNonNull(den, "den");
+        return new Injector(options, NameMapper.load(options.mapper(), loader), new Supplier<Den>() {
+            @Override
+            public Den get() {
+                return den;
+            }
+        }, false);
     }
 
     /**
@@ -226,10 +247,10 @@ public final class Injector implements AutoCloseable {
     /** Closes the den if this injector opened it. */
     @Override
     public synchronized void close() {
-        if (den != null) {
+        if (den != null && ownsDen) {
             den.close();
-            den = null;
         }
+        den = null;
     }
 
     @Override

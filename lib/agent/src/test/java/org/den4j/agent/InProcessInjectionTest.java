@@ -47,14 +47,9 @@ class InProcessInjectionTest {
 
     @Test
     void injectServesDjlLoadsFromTheDenUntilClosed() throws Exception {
-        String snapshots;
-        try (DenInjection.Injection injection = DenInjection.inject(new AgentOptions("den:", null, null, null))) {
-            Den den = Den.at(root);
-            injection.injector();
-            snapshots = den.fetch("acme/tiny").toString();
-            den.close();
-            // the injector opens the den from DEN4J_PATH; point it at the test den instead
-            Hooks.set(new Injector(AgentOptions.defaults(), NameMapper.none(), () -> Den.at(root)));
+        try (Den den = Den.at(root);
+                DenInjection.Injection injection = DenInjection.inject(den, AgentOptions.defaults())) {
+            String snapshots = den.fetch("acme/tiny").toString();
             String out = run("model", "den:acme/tiny", "tokenizer", "den:acme/tok", "tokenizer-id", "den:acme/tok",
                     "url", "den://acme/tiny@1", "model", "den:acme/tiny9");
             assertTrue(out.contains("model den:acme/tiny -> " + expected + " from " + snapshots), out);
@@ -73,10 +68,13 @@ class InProcessInjectionTest {
 
     @Test
     void resolveIsTheHookForDen4jLoaders() throws Exception {
-        try (DenInjection.Injection injection = DenInjection.inject("prefix=den:")) {
-            Hooks.set(new Injector(AgentOptions.defaults(), NameMapper.none(), () -> Den.at(root)));
+        try (Den den = Den.at(root);
+                DenInjection.Injection injection = DenInjection.inject(den, AgentOptions.defaults())) {
             assertTrue(DenInjection.resolve("den:acme/tok").resolve("tokenizer.json").toFile().isFile());
             assertEquals(Path.of("/plain/dir"), DenInjection.resolve("/plain/dir"));
+            injection.close();
+            assertFalse(DenInjection.isActive());
+            assertTrue(den.has("acme/tok"), "the den the caller opened stays open");
         }
     }
 }
