@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS org.den4j:den4j-bench:0.1.0
+//DEPS org.den4j:den4j-cli:0.1.0
 //DEPS info.picocli:picocli:4.7.6
 //DEPS ai.djl.huggingface:tokenizers:0.35.1
 //DEPS org.slf4j:slf4j-nop:2.0.12
@@ -8,6 +9,8 @@
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.den4j.bench.AgentBenchmark;
+import org.den4j.bench.BenchCli;
+import org.den4j.cli.launch.AgentJar;
 import org.den4j.bench.BenchReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,25 +44,12 @@ class bench_agent implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path jar = agent;
-        if (jar == null) {
-            String env = System.getenv("DEN4J_AGENT_JAR");
-            jar = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"),
-                    ".m2/repository/org/den4j/den4j-agent/0.1.0/den4j-agent-0.1.0.jar");
-        }
+        Path jar = agent != null ? agent : AgentJar.find(System.getenv());
         BenchReport report = AgentBenchmark.builder(jar).agentOptions(agentOptions).launches(launches).build().run();
-        spec.commandLine().getOut().print(report.toTable());
-        spec.commandLine().getOut().flush();
-        return failOnMiss && !report.misses().isEmpty() ? 1 : 0;
+        return BenchCli.print(report, spec.commandLine().getOut(), failOnMiss);
     }
 
     public static void main(String... args) {
-        CommandLine cmd = new CommandLine(new bench_agent());
-        cmd.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? 2 : 1);
-        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("bench-agent: " + e.getMessage());
-            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
-        });
-        System.exit(cmd.execute(args));
+        System.exit(BenchCli.execute(new bench_agent(), "bench-agent", args));
     }
 }

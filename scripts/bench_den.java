@@ -5,6 +5,7 @@
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.den4j.bench.BenchCli;
 import org.den4j.bench.BenchReport;
 import org.den4j.bench.DenBenchmark;
 import picocli.CommandLine;
@@ -72,18 +73,10 @@ class bench_den implements Callable<Integer> {
         }
         BenchReport report = builder.repeats(repeats).workDir(workDir).keep(keep).registryDen(registryDen)
                 .warmup(!noWarmup).freshJvm(!noFreshJvm).build().run();
-        spec.commandLine().getOut().print(report.toTable());
-        spec.commandLine().getOut().flush();
-        return failOnMiss && !report.misses().isEmpty() ? 1 : 0;
+        return BenchCli.print(report, spec.commandLine().getOut(), failOnMiss);
     }
 
     public static void main(String... args) {
-        CommandLine cmd = new CommandLine(new bench_den());
-        cmd.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? 2 : 1);
-        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("bench-den: " + e.getMessage());
-            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
-        });
-        System.exit(cmd.execute(args));
+        System.exit(BenchCli.execute(new bench_den(), "bench-den", args));
     }
 }

@@ -5,6 +5,7 @@
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.den4j.bench.BenchCli;
 import org.den4j.bench.BenchReport;
 import org.den4j.bench.HubBenchmark;
 import picocli.CommandLine;
@@ -57,18 +58,10 @@ class bench_hub implements Callable<Integer> {
             builder.sizeMiB(sizeMiB);
         }
         BenchReport report = builder.repeats(repeats).workDir(workDir).keep(keep).warmup(!noWarmup).build().run();
-        spec.commandLine().getOut().print(report.toTable());
-        spec.commandLine().getOut().flush();
-        return failOnMiss && !report.misses().isEmpty() ? 1 : 0;
+        return BenchCli.print(report, spec.commandLine().getOut(), failOnMiss);
     }
 
     public static void main(String... args) {
-        CommandLine cmd = new CommandLine(new bench_hub());
-        cmd.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? 2 : 1);
-        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("bench-hub: " + e.getMessage());
-            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
-        });
-        System.exit(cmd.execute(args));
+        System.exit(BenchCli.execute(new bench_hub(), "bench-hub", args));
     }
 }
