@@ -89,25 +89,29 @@ public final class Injector implements AutoCloseable {
 
     /**
      * Gets the den ready without changing anything, so that the program's first den load does not wait for
-     * it: measured here, the first den fetch in a cold JVM cost about 350 ms, most of it Jackson's first use.
-     * Loads the JSON classes, then, when the den the environment describes is a local folder that already
-     * exists, opens it and looks a name up. A den that does not exist is not created.
+     * it: when the den the environment describes is a local folder that already exists, opens it and looks
+     * at the local copy of one of its models, which runs the code a fetch of a model already here runs
+     * (reference parsing, the registry snapshot, the manifest's JSON and SHA-256, size checks). A den that
+     * does not exist is not created, and nothing is fetched.
      *
      * <p>The agent runs this on a low-priority daemon thread at start-up. Failures are ignored: the first
      * load does the same work and reports them.
      */
     void warmUp() {
         try {
-            com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-            mapper.registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
-            mapper.readValue("{\"name\":\"acme/tiny\",\"version\":1,\"files\":[{\"path\":\"a\",\"size\":1}]}",
-                    java.util.Map.class);
             org.den4j.den.DenConfig config = org.den4j.den.DenConfig.fromEnvironment();
             // a machine den without DEN4J_PATH may warn about its location: leave that to the first load
             boolean local = config.type() == org.den4j.den.DenType.LOCAL_USER
                     || config.type() == org.den4j.den.DenType.LOCAL_MACHINE && config.path() != null;
-            if (options.backend() == null && local && java.nio.file.Files.isDirectory(config.localRoot())) {
-                den().has("den4j-agent/warm-up");
+            if (options.backend() != null || !local || !java.nio.file.Files.isDirectory(config.localRoot())) {
+                return;
+            }
+            Den opened = den();
+            java.util.List<org.den4j.den.ModelInfo> models = opened.list();
+            if (models.isEmpty()) {
+                opened.has("den4j-agent/warm-up");
+            } else {
+                opened.localCopy(models.get(models.size() - 1).ref());
             }
         } catch (Exception | LinkageError e) {
             // nothing to do: the first den load does this work again and reports what fails
@@ -130,7 +134,7 @@ public final class Injector implements AutoCloseable {
         String prefix = options.prefix();
         if (prefix.isEmpty() || name.startsWith(prefix)) {
             // Path.of("den://acme/tiny").toString() is "den:/acme/tiny": any slashes after a prefix go
-            String bare = prefix.isEmpty() ? stripSlashes(name) : name.substring(prefix.length()).replaceFirst("^/+", "");
+            String bare = prefix.isEmpty() ? stripSlashes(name) : stripLeadingSlashes(name.substring(prefix.length()));
             String mapped = mapper.apply(bare);
             return mapped != null ? stripPrefix(mapped) : bare;
         }
@@ -238,6 +242,14 @@ public final class Injector implements AutoCloseable {
     private String stripPrefix(String mapped) {
         String prefix = options.prefix();
         return !prefix.isEmpty() && mapped.startsWith(prefix) ? stripSlashes(mapped.substring(prefix.length())) : mapped;
+    }
+
+    private static String stripLeadingSlashes(String s) {
+        int start = 0;
+        while (start < s.length() && s.charAt(start) == '/') {
+            start++;
+        }
+        return s.substring(start);
     }
 
     private static String stripSlashes(String s) {

@@ -375,6 +375,28 @@ public final class Den implements AutoCloseable {
         }
     }
 
+    /**
+     * The local directory of a model that is already fetched (or was pushed) here, checked by size as
+     * {@link #fetch(String)} checks it; empty when a fetch would have to build, verify or download it.
+     * Changes nothing in the den, so it is safe for probing and for warming up a new JVM. External
+     * references such as {@code hf:org/name} are always empty.
+     *
+     * @throws ModelNotFoundException when {@code ref} names no model
+     * @throws CorruptBlobException when a stored file's size does not match its manifest
+     */
+    public Optional<Path> localCopy(String ref) {
+        if (ExternalSources.schemeOf(ref) != null) {
+            return Optional.empty();
+        }
+        ModelInfo model = show(ref);
+        try {
+            return snapshots.existing(model.ref(), model.digest(), readManifest(model));
+        } catch (IOException e) {
+            throw new DenException("Cannot look at the local copy of " + model.ref() + " in den " + location() + ": "
+                    + e, e);
+        }
+    }
+
     // ---------------------------------------------------------------- push
 
     /**

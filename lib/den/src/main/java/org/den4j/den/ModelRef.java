@@ -92,7 +92,7 @@ public record ModelRef(String name, int version, String alias, String digestPref
         if (name.length() > 200) {
             throw new DenInputException("Model name '" + name.substring(0, 40) + "...' is longer than 200 characters");
         }
-        if (name.startsWith("/") || name.matches("^[A-Za-z]:.*") || name.startsWith("\\")) {
+        if (name.startsWith("/") || (name.length() >= 2 && name.charAt(1) == ':' && Character.isLetter(name.charAt(0)) && name.charAt(0) < 128) || name.startsWith("\\")) {
             throw new DenInputException("Model name '" + name + "' is an absolute path; use a name such as org/model");
         }
         if (name.endsWith("/")) {

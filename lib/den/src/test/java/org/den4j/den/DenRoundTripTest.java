@@ -44,6 +44,29 @@ class DenRoundTripTest {
         }
     }
 
+    @Test
+    void localCopyReportsAFetchedModelWithoutMakingOne() throws Exception {
+        Path src = model(tmp.resolve("m"), "config.json", "{}", "weights.bin", "0123");
+        try (Den den = Den.at(tmp.resolve("den"))) {
+            den.push(PushRequest.builder(src, "acme/local").build());
+            Path fetched = den.fetch("acme/local");
+            assertEquals(java.util.Optional.of(fetched), den.localCopy("acme/local@1"));
+
+            for (Path p : List.of(fetched.resolve("config.json"), fetched.resolve("weights.bin"), fetched)) {
+                p.getParent().toFile().setWritable(true);
+                p.toFile().setWritable(true);
+                Files.delete(p);
+            }
+            assertEquals(java.util.Optional.empty(), den.localCopy("acme/local"));
+            assertFalse(Files.exists(fetched), "localCopy makes nothing");
+            assertEquals(java.util.Optional.empty(), den.localCopy("hf:acme/local"));
+            assertThrows(ModelNotFoundException.class, () -> den.localCopy("acme/missing"));
+
+            assertEquals(fetched, den.fetch("acme/local"));
+            assertEquals(java.util.Optional.of(fetched), den.localCopy("acme/local"));
+        }
+    }
+
     static String sha(String text) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

@@ -37,6 +37,21 @@ public final class Snapshots {
     }
 
     /**
+     * The model directory when it was already made, checked by size; empty when it does not exist yet.
+     *
+     * @param model the model as {@code name@version}, named in errors
+     * @throws CorruptBlobException when a file's size does not match the manifest
+     */
+    public Optional<Path> existing(String model, String digest, Manifest manifest) throws IOException {
+        Path target = pathOf(digest);
+        if (!Files.isDirectory(target)) {
+            return Optional.empty();
+        }
+        checkSizes(model, target, manifest);
+        return Optional.of(target);
+    }
+
+    /**
      * Returns the model directory, creating it from the blobs when it does not exist.
      *
      * @param model the model as {@code name@version}, named in errors
@@ -53,11 +68,11 @@ public final class Snapshots {
      */
     public Path materialize(String model, String digest, Manifest manifest, ProgressListener progress, boolean verify)
             throws IOException {
-        Path target = pathOf(digest);
-        if (Files.isDirectory(target)) {
-            checkSizes(model, target, manifest);
-            return target;
+        Optional<Path> existing = existing(model, digest, manifest);
+        if (existing.isPresent()) {
+            return existing.get();
         }
+        Path target = pathOf(digest);
         Path building = root.resolve(".tmp-" + UUID.randomUUID());
         Files.createDirectories(building);
         progress.start("fetch " + model, verify ? manifest.size() : 0);
