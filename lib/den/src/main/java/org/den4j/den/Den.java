@@ -33,6 +33,8 @@ import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.StoredDocument;
 import org.den4j.den.internal.AliasDoc;
+import org.den4j.den.internal.CacheStore;
+import org.den4j.den.internal.CachingBackend;
 import org.den4j.den.internal.Catalog;
 import org.den4j.den.internal.Json;
 import org.den4j.den.internal.LocalBackend;
@@ -146,17 +148,119 @@ public final class Den implements AutoCloseable {
 
     /**
      * Opens the den a configuration describes, resolving external references such as
-     * {@code hf:org/name@rev} with {@code sources}.
+     * {@code hf:org/name@rev} with {@code sources}. With a backends file ({@code DEN4J_BACKENDS_JSON})
+     * this opens its default backend.
      *
-     * @throws DenConfigException when the type has no backend yet or the location is unusable
+     * @throws DenConfigException when the type has no backend on the class path or the location is unusable
      */
     public static Den open(DenConfig config, ExternalSources sources) {
-        return switch (config.type()) {
-            case LOCAL_USER -> new Den(new LocalBackend(config.localRoot(), false), config, Clock.systemUTC(), sources);
-            case LOCAL_MACHINE -> new Den(new LocalBackend(config.localRoot(), true), config, Clock.systemUTC(), sources);
-            default -> throw new DenConfigException("DEN4J_TYPE", "Den type " + config.type().configName()
-                    + " needs a remote backend that is not installed; use local_user or local_machine");
+        return open(config, null, sources);
+    }
+
+    /**
+     * Opens a backend by name from the backends file of {@code config} ({@code DEN4J_BACKENDS_JSON}), or
+     * its default backend when {@code backend} is null.
+     *
+     * @throws DenConfigException when no backend has that name (the message lists the known ones)
+     */
+    public static Den open(DenConfig config, String backend, ExternalSources sources) {
+        return open(Backends.of(config).spec(backend), config, sources);
+    }
+
+    /** Opens one configured backend; see {@link #open(BackendSpec, DenConfig, ExternalSources)}. */
+    public static Den open(BackendSpec spec) {
+        return open(spec, DenConfig.fromEnvironment(), ExternalSources.fromEnvironment());
+    }
+
+    /**
+     * Opens one configured backend. Local types open a directory; other types are opened by the
+     * {@link DenBackend.Provider} of that type found on the class path (for example {@code s3} in the
+     * den4j-den-s3 module), behind the read-through local cache that {@link BackendSpec#cache()} describes.
+     *
+     * @param base supplies the registry index setting
+     * @throws DenConfigException when no provider opens the type, or the spec is unusable
+     */
+    public static Den open(BackendSpec spec, DenConfig base, ExternalSources sources) {
+        DenConfig config = spec.toConfig(base);
+        if (spec.type().isLocal()) {
+            return new Den(new LocalBackend(spec.localRoot(config), spec.type() == DenType.LOCAL_MACHINE), config,
+                    Clock.systemUTC(), sources);
+        }
+        List<String> known = new ArrayList<>();
+        for (DenBackend.Provider provider : java.util.ServiceLoader.load(DenBackend.Provider.class)) {
+            if (provider.type() == spec.type()) {
+                DenBackend remote = provider.open(spec);
+                return provider.cached() ? openCached(remote, spec, config, sources)
+                        : new Den(remote, config, Clock.systemUTC(), sources);
+            }
+            known.add(provider.type().configName());
+        }
+        String module = switch (spec.type()) {
+            case S3 -> "org.den4j:den4j-den-s3";
+            case HF -> "org.den4j:den4j-hub";
+            default -> "org.den4j:den4j-den";
         };
+        throw new DenConfigException(BackendSpec.ENVIRONMENT.equals(spec.name()) ? "DEN4J_TYPE" : spec.name(),
+                "Den type " + spec.type().configName() + (BackendSpec.ENVIRONMENT.equals(spec.name()) ? ""
+                        : " (backend " + spec.name() + ")") + " has no backend provider on the class path; add " + module
+                        + " to the class path, or use local_user or local_machine"
+                        + (known.isEmpty() ? "" : " (providers found: " + String.join(", ", known) + ")"));
+    }
+
+    /**
+     * Opens a den on a remote backend the caller made, behind the read-through local cache that
+     * {@code spec} describes; the den closes the backend.
+     */
+    public static Den openCached(DenBackend remote, BackendSpec spec, DenConfig config, ExternalSources sources) {
+        try {
+            CacheStore store = new CacheStore(spec.cache(), Clock.systemUTC());
+            return new Den(new CachingBackend(remote, store), config, Clock.systemUTC(), sources);
+        } catch (IOException | RuntimeException e) {
+            try {
+                remote.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new DenConfigException("DEN4J_LOCAL_CACHE_PATH", "Cannot prepare the local cache "
+                    + spec.cache().path() + " for den " + remote.location() + ": " + e);
+        }
+    }
+
+    /**
+     * The read-through local cache in front of this den, or empty for a local den (which needs none).
+     */
+    public Optional<DenCache> cache() {
+        return backend instanceof CachingBackend c ? Optional.of(new DenCache(c.store())) : Optional.empty();
+    }
+
+    /**
+     * Pins or unpins a model in the local cache: fetches it (pinning) and keeps it whatever the
+     * eviction policy, size limit or expiration say.
+     *
+     * @return the model
+     * @throws DenInputException when the den is local and has no cache
+     */
+    public ModelInfo pin(String ref, boolean pinned) {
+        if (!(backend instanceof CachingBackend c)) {
+            throw new DenInputException("Den " + location() + " is local and has no cache to pin " + ref
+                    + " in; pinning applies to remote dens (s3, http)");
+        }
+        ModelInfo model = show(ref);
+        if (pinned) {
+            fetch(model.ref());
+        }
+        try {
+            if (!c.store().pin(model.digest(), pinned) && pinned) {
+                throw new DenException("Cannot pin " + model.ref() + ": it left the cache right after its fetch; "
+                        + "fetch and pin it again");
+            }
+        } catch (IOException e) {
+            throw new DenException("Cannot pin " + model.ref() + " in the cache " + c.store().root() + ": " + e, e);
+        }
+        return model;
     }
 
     /** Opens a user-local den at {@code root}, creating it when missing. */
@@ -366,9 +470,31 @@ public final class Den implements AutoCloseable {
                 return source.fetch(ExternalSources.pathOf(ref), progress);
             }
         }
-        ModelInfo model = show(ref);
+        ModelInfo model;
+        try {
+            model = show(ref);
+        } catch (ModelNotFoundException e) {
+            if (backend instanceof CachingBackend c && c.offline()) {
+                throw new DenException("Cannot fetch " + ref + ": den " + location() + " is unreachable and " + ref
+                        + " is not in the local cache " + c.store().root() + "; reconnect, or fetch it once while the "
+                        + "den is reachable", e);
+            }
+            throw e;
+        }
         Manifest manifest = readManifest(model);
         try {
+            if (backend instanceof CachingBackend c) {
+                c.beginFetch(model.ref(), model.digest(), manifest);
+                Path dir = snapshots.materialize(model.ref(), model.digest(), manifest, progress);
+                try {
+                    c.finishFetch(model.digest());
+                } catch (IOException | RuntimeException e) {
+                    // Bookkeeping only: the model is fetched.
+                    System.getLogger("org.den4j.den").log(System.Logger.Level.WARNING, "Could not update the local "
+                            + "cache " + c.store().root() + " after fetching " + model.ref() + ": " + e);
+                }
+                return dir;
+            }
             return snapshots.materialize(model.ref(), model.digest(), manifest, progress);
         } catch (IOException e) {
             throw new DenException("Cannot fetch " + model.ref() + " from den " + location() + ": " + e, e);

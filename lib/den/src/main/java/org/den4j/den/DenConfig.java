@@ -141,6 +141,39 @@ public record DenConfig(DenType type, Path path, String remoteHost, Path cachePa
         };
     }
 
+    /**
+     * The read-through cache of a remote den: {@link #cachePath()} when set, else {@code $XDG_CACHE_HOME/den4j}
+     * or {@code ~/.cache/den4j} on Linux, {@code ~/Library/Caches/den4j} on macOS,
+     * {@code %LOCALAPPDATA%\den4j\cache} on Windows.
+     */
+    public CacheSettings cacheSettings() {
+        Path cache = cachePath != null ? cachePath
+                : userCacheDirectory(System.getenv(), System.getProperty("os.name", ""),
+                        Path.of(System.getProperty("user.home")));
+        return new CacheSettings(cache, cacheExpiration, cacheMaxSize, evictionPolicy);
+    }
+
+    /**
+     * The backend this configuration describes, named {@value BackendSpec#ENVIRONMENT}: its type, the
+     * location ({@link #path()}, as written), {@link #remoteHost()}, the cache and the allow flags.
+     */
+    public BackendSpec backendSpec() {
+        return new BackendSpec(BackendSpec.ENVIRONMENT, type, path == null ? null : path.toString(), remoteHost,
+                java.util.Map.of(), java.util.Map.of(), cacheSettings(), allowPushFinetuned, allowLocalFineTune);
+    }
+
+    static Path userCacheDirectory(Map<String, String> env, String osName, Path home) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.contains("win")) {
+            return userDataDirectory(env, osName, home).resolve("den4j").resolve("cache");
+        }
+        if (os.contains("mac") || os.contains("darwin")) {
+            return home.resolve("Library").resolve("Caches").resolve("den4j");
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache")).resolve("den4j");
+    }
+
     /** The per-user data directory of this platform, without the {@code den4j} part. */
     static Path userDataDirectory(Map<String, String> env, String osName, Path home) {
         String os = osName.toLowerCase(Locale.ROOT);

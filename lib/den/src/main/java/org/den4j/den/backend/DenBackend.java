@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
+import org.den4j.den.BackendSpec;
+import org.den4j.den.DenType;
 
 /**
  * Where a den keeps its bytes: content-addressed blobs and small JSON documents.
@@ -18,6 +21,11 @@ import java.util.OptionalLong;
  *
  * <p>Keys use {@code /} separators and contain only characters that are valid model names plus
  * {@code @}.
+ *
+ * <p>Remote backends (object stores, den servers) plug in through {@link Provider}. They throw
+ * {@link BackendUnreachableException} when the remote cannot be reached, so the read-through cache
+ * that {@link org.den4j.den.Den#open(BackendSpec)} puts in front of them can serve cached models
+ * offline.
  */
 public interface DenBackend extends AutoCloseable {
 
@@ -29,6 +37,29 @@ public interface DenBackend extends AutoCloseable {
 
     /** Opens a blob for reading; the caller closes the stream. */
     InputStream openBlob(String digest) throws IOException;
+
+    /**
+     * Writes a blob to the new local file {@code target}, reporting bytes to {@code progress}. The
+     * default copies {@link #openBlob}; remote backends override it with parallel ranged transfers that
+     * resume after a dropped connection. The caller verifies the SHA-256 and deletes {@code target} on
+     * failure.
+     *
+     * @param size the blob's size as its manifest records it
+     * @throws java.nio.file.NoSuchFileException when the blob is not stored
+     * @throws BackendUnreachableException when the backend cannot be reached
+     */
+    default void download(String digest, long size, Path target, LongConsumer progress) throws IOException {
+        try (InputStream in = openBlob(digest);
+             java.io.OutputStream out = java.nio.file.Files.newOutputStream(target,
+                     java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            byte[] buffer = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                progress.accept(n);
+            }
+        }
+    }
 
     /**
      * Stores the verified local file {@code file} as the blob {@code digest}, taking ownership of it
@@ -112,6 +143,40 @@ public interface DenBackend extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /**
+     * Opens the backends of one den type; found with {@link java.util.ServiceLoader}.
+     *
+     * <p>A module registers its provider in
+     * {@code META-INF/services/org.den4j.den.backend.DenBackend$Provider}; {@link org.den4j.den.Den#open}
+     * then opens dens of that type and puts the read-through local cache in front of the backend
+     * (unless {@link #cached()} is false). For example the {@code den4j-den-s3} module provides
+     * {@code s3}:
+     *
+     * <pre>{@code
+     * public final class S3BackendProvider implements DenBackend.Provider {
+     *     public DenType type() { return DenType.S3; }
+     *     public DenBackend open(BackendSpec spec) { return new S3Backend(S3Settings.from(spec)); }
+     * }
+     * }</pre>
+     */
+    interface Provider {
+        /** The den type this provider opens. */
+        DenType type();
+
+        /**
+         * Opens a backend; the caller closes it.
+         *
+         * @throws org.den4j.den.DenConfigException when the spec's location, host, credentials or
+         *     options cannot be used, naming the setting and the fix
+         */
+        DenBackend open(BackendSpec spec);
+
+        /** Whether {@link org.den4j.den.Den#open} puts the read-through local cache in front (default true). */
+        default boolean cached() {
+            return true;
+        }
+    }
 
     /** A private directory for one writer. */
     interface Staging extends AutoCloseable {

@@ -102,6 +102,11 @@ public final class Snapshots {
 
     private void place(String model, FileEntry file, Path dest, ProgressListener progress, boolean verify)
             throws IOException {
+        if (backend instanceof CachingBackend cache) {
+            // Download into the cache (verified there) once, then link: a cached model copies nothing.
+            link(cache.cachedBlob(model, file, progress::advance), dest);
+            return;
+        }
         Optional<Path> local = backend.localBlob(file.sha256());
         if (local.isPresent()) {
             Path blob = local.get();
