@@ -178,4 +178,41 @@ class AgentJvmIT {
         // without the agent a den: path is an ordinary (missing) path
         assertTrue(out.contains("model den:acme/tiny failed: ai.djl.repository.zoo.ModelNotFoundException"), out);
     }
+
+    @Test
+    void agentAttachedToARunningProgramRedirectsItsLaterLoads() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", programClassPath(), org.den4j.agent.app.AttachLaterApp.class.getName(),
+                tmp.resolve("tok-src").toString(), "tokenizer", "den:acme/tok", "model", "den:acme/tiny");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("DEN4J_PATH", root.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DEN4J_AGENT_"));
+        Process p = pb.start();
+        try {
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8));
+            StringBuilder before = new StringBuilder();
+            for (String line = lines.readLine(); !"ready".equals(line); line = lines.readLine()) {
+                assertTrue(line != null, "the program ended before it was ready:\n" + before);
+                before.append(line).append('\n');
+            }
+            assertTrue(before.toString().contains("before [1, 2, 3]"), before.toString());
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(String.valueOf(p.pid()));
+            try {
+                vm.loadAgent(agentJar.toString(), "prefix=den:");
+            } finally {
+                vm.detach();
+            }
+            p.getOutputStream().write('\n');
+            p.getOutputStream().flush();
+            String out = lines.lines().collect(Collectors.joining("\n", "", "\n"));
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            // the tokenizer class was loaded before the agent came: it was retransformed
+            assertTrue(out.contains("tokenizer den:acme/tok -> [1, 2, 3]\n"), out);
+            assertTrue(out.contains("model den:acme/tiny -> " + expected + " from " + snapshot + "\n"), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }
