@@ -78,13 +78,14 @@ public final class Injector implements AutoCloseable {
         });
     }
 
+    /**
+     * The den the {@code DEN4J_*} environment describes, or with the {@code backend} option the backend of
+     * that name in {@code DEN4J_BACKENDS_JSON}. The agent carries the den's local and {@code http} backends;
+     * an {@code s3} den is reached through a den server ({@code den serve}) in front of it.
+     */
     private static Den openDen(AgentOptions options) {
-        if (options.backend() != null) {
-            // DenConfig reads DEN4J_BACKENDS_JSON but the den does not choose among named backends yet.
-            System.err.println("den4j agent: backend=" + options.backend() + " is not supported by this den yet; "
-                    + "using the den that DEN4J_TYPE and DEN4J_PATH describe");
-        }
-        return Den.open();
+        return Den.open(org.den4j.den.DenConfig.fromEnvironment(), options.backend(),
+                org.den4j.den.ExternalSources.fromEnvironment());
     }
 
     /**

@@ -215,4 +215,36 @@ class AgentJvmIT {
             p.destroyForcibly();
         }
     }
+
+    @Test
+    void backendOptionServesLoadsFromTheNamedBackendOfTheBackendsFile() throws Exception {
+        Path empty = tmp.resolve("empty-den");
+        Path backends = tmp.resolve("backends.json");
+        Files.writeString(backends, "{\"default_backend\": \"laptop\", \"backends\": {"
+                + "\"laptop\": {\"type\": \"local_user\", \"location\": \"" + empty + "\"},"
+                + "\"team\": {\"type\": \"local_user\", \"location\": \"" + root + "\"}}}");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dai.djl.offline=true"));
+        for (String backend : List.of("team", "nowhere")) {
+            List<String> run = new ArrayList<>(command);
+            run.addAll(List.of("-javaagent:" + agentJar + "=prefix=den:,backend=" + backend, "-cp", programClassPath(),
+                    ModelApp.class.getName(), "tokenizer", "den:acme/tok"));
+            ProcessBuilder pb = new ProcessBuilder(run).redirectErrorStream(true);
+            pb.environment().put("DEN4J_BACKENDS_JSON", backends.toString());
+            pb.environment().remove("DEN4J_PATH");
+            pb.environment().keySet().removeIf(k -> k.startsWith("DEN4J_AGENT_"));
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            if (backend.equals("team")) {
+                assertTrue(out.contains("tokenizer den:acme/tok -> [1, 2, 3]\n"), out);
+            } else {
+                assertTrue(out.contains("tokenizer den:acme/tok failed: java.io.IOException: den4j agent: cannot open "
+                        + "the den to load 'den:acme/tok'"), out);
+                assertTrue(out.contains("laptop") && out.contains("team"), "the known backends are listed: " + out);
+            }
+        }
+        assertFalse(Files.exists(empty), "the default backend was not opened");
+    }
 }
