@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn install} put in the local Maven repository: a program that knows nothing of den4j loads a
  * tokenizer through plain DJL from {@code den:acme/tok}, which the den pushed by {@code ./jbang den push}
  * serves, and a missing model fails inside the program with the reference, the den and the closest name.
- * Two JBang launches (push, then run).
+ * The {@code tokenize-den} catalog alias runs a plain DJL script with the agent ({@code java-agents}).
  */
 class RealAgentRunnerTest {
     @TempDir
@@ -49,6 +49,28 @@ class RealAgentRunnerTest {
         assertTrue(r.stdout().contains("did you mean acme/tok?"), r::toString);
         // no prefix: the folder on disk, untouched
         assertTrue(r.stdout().contains(tokenizer + " -> [1, 2, 0, 3]\n"), r::toString);
+    }
+
+    @Test
+    void catalogAliasRunsAPlainDjlScriptWithTheAgent() throws Exception {
+        Path tokenizer = Files.createDirectories(tmp.resolve("tok"));
+        Files.writeString(tokenizer.resolve("tokenizer.json"), """
+                {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
+                 "normalizer": {"type": "Lowercase"}, "pre_tokenizer": {"type": "Whitespace"},
+                 "post_processor": null, "decoder": null,
+                 "model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "fever": 1, "cough": 2}}}
+                """);
+        Path den = tmp.resolve("den");
+        Jbang jbang = Jbang.inRepo().withEnv("DEN4J_PATH", den.toString()).withEnv("DEN4J_TYPE", null);
+        assertEquals(0, jbang.run("den", "push", tokenizer.toString(), "--name", "acme/tok").exitCode());
+
+        Jbang.Result r = jbang.run("tokenize-den", "den:acme/tok", "Cough and fever");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("[2, 0, 1]\n", r.stdout(), r::toString);
+        Jbang.Result missing = jbang.run("tokenize-den", "den:acme/tokk", "fever");
+        assertEquals(1, missing.exitCode(), missing::toString);
+        assertTrue(missing.stderr().contains("No model named 'acme/tokk' in den " + den + "; did you mean acme/tok?"),
+                missing::toString);
     }
 
     /** The compiled program and DJL's tokenizers with their dependencies; nothing of den4j. */
