@@ -1,0 +1,95 @@
+package org.den4j.lm.kit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.den4j.den.Den;
+import org.den4j.den.ProgressBar;
+import org.den4j.lm.LmException;
+import org.den4j.lm.gguf.GgmlType;
+import org.den4j.lm.gguf.Qwen2GgufExport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code export-model} command: a model folder or den model to GGUF (llama.cpp, LM Studio) or
+ * to a safetensors folder; prints what it wrote.
+ *
+ * <pre>{@code
+ * ExportModelCommand.commandLine().execute("--model", "out/kit", "--format", "gguf", "--dtype", "q8_0",
+ *     "--out", "out/kit.gguf");
+ * }</pre>
+ */
+@Command(name = "export-model", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Exports a Qwen2 model (a Hugging Face folder or a den reference) to GGUF v3 for llama.cpp and "
+                + "LM Studio, or to a safetensors folder. Prints the file or folder written.",
+        footerHeading = "%nLM Studio:%n",
+        footer = {"  LM Studio finds GGUF files under its models folder as PUBLISHER/MODEL/FILE.gguf, e.g.",
+                "  --out ~/.lmstudio/models/den4j/qwen2-kit/qwen2-kit-q8_0.gguf"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:failure", "2:bad input: model, adapter, format, dtype, output"})
+public final class ExportModelCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|DEN_REF",
+            description = "Hugging Face folder, or a den reference such as den4j/qwen2-kit@1")
+    String model;
+
+    @Option(names = "--format", required = true, paramLabel = "gguf|safetensors", description = "output format")
+    String format;
+
+    @Option(names = "--dtype", paramLabel = "f32|f16|q8_0|bf16",
+            description = "weights type (default: f16 for gguf, f32 for safetensors; q8_0 only for gguf)")
+    String dtype;
+
+    @Option(names = "--out", required = true, paramLabel = "PATH",
+            description = "the .gguf file, or the new folder for safetensors")
+    Path out;
+
+    @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")
+    boolean verbose;
+
+    /** The command line with den4j's exit codes and error printing. */
+    public static CommandLine commandLine() {
+        return CommandErrors.install(new CommandLine(new ExportModelCommand()));
+    }
+
+    @Override
+    public Integer call() {
+        Path modelDir = resolve(model);
+        ProgressBar progress = new ProgressBar(System.err, 8L << 20);
+        Path written;
+        switch (format.toLowerCase(Locale.ROOT)) {
+            case "gguf" -> {
+                GgmlType type = GgmlType.ofName(dtype == null ? "f16" : dtype);
+                Qwen2GgufExport.export(modelDir, type, out, progress);
+                written = out.toAbsolutePath();
+            }
+            case "safetensors" -> written = ModelExport.toSafetensors(modelDir, dtype == null ? "f32" : dtype, out,
+                    progress);
+            default -> throw new LmException("'" + format + "' is not an export format; use gguf or safetensors");
+        }
+        spec.commandLine().getOut().println(written);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** A folder as it is; anything else is fetched from the den. */
+    static Path resolve(String model) {
+        Path dir = Path.of(model);
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        if (model.startsWith(".") || model.startsWith("/") || Files.exists(dir)) {
+            throw new LmException("model " + model + " is not a folder; pass a Hugging Face model folder or a den "
+                    + "reference (./jbang den list shows them)");
+        }
+        try (Den den = Den.open()) {
+            return den.fetch(model);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.den4j.lm.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.List;
+import org.den4j.lm.gguf.GgmlType;
+import org.den4j.lm.gguf.GgufFile;
+import org.den4j.lm.gguf.LlamaCpp;
+import org.den4j.lm.io.Qwen2Config;
+import org.den4j.lm.io.SafetensorsFolder;
+import org.den4j.lm.tokenizer.BpeTokenizer;
+import org.den4j.lm.tokenizer.TestCorpus;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ModelKitTest {
+    @TempDir
+    static Path dir;
+    static Path corpus;
+    static Path kit;
+
+    @BeforeAll
+    static void buildQuickKit() throws Exception {
+        corpus = dir.resolve("notes.txt");
+        Files.writeString(corpus, String.join("\n<|endoftext|>\n", TestCorpus.notes(400)));
+        kit = dir.resolve("kit");
+        Run run = run(LmKitCommand.commandLine(), "--corpus", corpus.toString(), "--out", kit.toString(), "--quick");
+        assertEquals(0, run.exit, run.err);
+        assertEquals(kit.toAbsolutePath().normalize().toString(), run.out.strip());
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(CommandLine cl, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void kitFolderIsANormalHuggingFaceModel() throws Exception {
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "generation_config.json")) {
+            assertTrue(Files.isRegularFile(kit.resolve(file)), file);
+        }
+        Qwen2Config config = Qwen2Config.read(kit);
+        assertEquals(64, config.hiddenSize());
+        assertEquals(2, config.numHiddenLayers());
+        assertTrue(config.tieWordEmbeddings());
+        BpeTokenizer tokenizer = BpeTokenizer.load(kit.resolve("tokenizer.json"));
+        assertEquals(tokenizer.vocabSize(), config.vocabSize());
+        assertEquals(List.of(tokenizer.idOf(BpeTokenizer.END_OF_TEXT)), config.eosTokenIds());
+        try (SafetensorsFolder weights = SafetensorsFolder.open(kit);
+                HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(kit.resolve("tokenizer.json"))) {
+            assertTrue(weights.contains("model.layers.1.mlp.down_proj.weight"));
+            assertEquals("Pt denies sepsis.", hf.decode(hf.encode("Pt denies sepsis.").getIds()));
+        }
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".kit-")), "no temporary folder left");
+        }
+    }
+
+    @Test
+    void exportModelWritesGgufThatLlamaCppLoadsAndSafetensorsInF16() {
+        Path gguf = dir.resolve("lmstudio/den4j/qwen2-kit/qwen2-kit-q8_0.gguf");
+        Run run = run(ExportModelCommand.commandLine(), "--model", kit.toString(), "--format", "gguf", "--dtype", "q8_0",
+                "--out", gguf.toString());
+        assertEquals(0, run.exit, run.err);
+        assertEquals(gguf.toAbsolutePath().toString(), run.out.strip());
+        assertEquals(GgmlType.Q8_0, GgufFile.read(gguf).tensors().get("blk.0.ffn_up.weight").type());
+        assertTrue(LlamaCpp.greedy(gguf, "Patient", 4) != null);
+
+        Path f16 = dir.resolve("kit-f16");
+        run = run(ExportModelCommand.commandLine(), "--model", kit.toString(), "--format", "safetensors", "--dtype",
+                "f16", "--out", f16.toString());
+        assertEquals(0, run.exit, run.err);
+        assertEquals("float16", Qwen2Config.read(f16).torchDtype());
+        try (SafetensorsFolder weights = SafetensorsFolder.open(f16)) {
+            assertEquals(org.den4j.lm.io.DType.F16, weights.tensor("model.embed_tokens.weight").dtype());
+        }
+        assertTrue(Files.isRegularFile(f16.resolve("tokenizer.json")));
+    }
+
+    @Test
+    void kitReadsNotesFromADuckDbDatabase() throws Exception {
+        Path db = dir.resolve("mimic-dataset.duckdb");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE notes (hadm_id INTEGER, note_text VARCHAR)");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO notes VALUES (?, ?)")) {
+                int id = 0;
+                for (String note : TestCorpus.notes(50)) {
+                    insert.setInt(1, id++);
+                    insert.setString(2, note);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            s.execute("CREATE VIEW admission_facts AS SELECT hadm_id, note_text FROM notes");
+        }
+        NoteCorpus notes = NoteCorpus.read(db, 1_000_000);
+        assertEquals(50, notes.documents().size());
+        assertEquals(TestCorpus.notes(50).get(3), notes.documents().get(3));
+    }
+
+    @Test
+    void badInputsExitWithTwoAndNameTheProblem() throws Exception {
+        Run run = run(LmKitCommand.commandLine(), "--corpus", dir.resolve("absent.txt").toString(), "--out",
+                dir.resolve("x").toString(), "--quick");
+        assertEquals(2, run.exit);
+        assertTrue(run.err.startsWith("lm-kit: corpus " + dir.resolve("absent.txt") + " does not exist"), run.err);
+
+        run = run(LmKitCommand.commandLine(), "--corpus", corpus.toString(), "--out", kit.toString(), "--quick");
+        assertEquals(2, run.exit);
+        assertTrue(run.err.contains("already holds files; pass a new or empty folder"), run.err);
+
+        run = run(LmKitCommand.commandLine(), "--corpus", corpus.toString(), "--out", dir.resolve("y").toString(),
+                "--size", "huge");
+        assertEquals(2, run.exit);
+        assertTrue(run.err.contains("kit size 'huge' is unknown; use quick or small"), run.err);
+
+        Path db = dir.resolve("empty.duckdb");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db)) {
+            c.createStatement().execute("CREATE TABLE other (x INTEGER)");
+        }
+        run = run(LmKitCommand.commandLine(), "--corpus", db.toString(), "--out", dir.resolve("z").toString());
+        assertEquals(2, run.exit);
+        assertTrue(run.err.contains("has no admission_facts.note_text"), run.err);
+
+        run = run(ExportModelCommand.commandLine(), "--model", kit.toString(), "--format", "onnx", "--out",
+                dir.resolve("m.onnx").toString());
+        assertEquals(2, run.exit);
+        assertTrue(run.err.contains("'onnx' is not an export format; use gguf or safetensors"), run.err);
+
+        run = run(ExportModelCommand.commandLine(), "--model", kit.toString(), "--format", "safetensors", "--dtype",
+                "q8_0", "--out", dir.resolve("q").toString());
+        assertEquals(2, run.exit);
+        assertTrue(run.err.contains("q8_0 is for --format gguf"), run.err);
+
+        run = run(ExportModelCommand.commandLine(), "--model", "./no-such-model", "--format", "gguf", "--out",
+                dir.resolve("n.gguf").toString());
+        assertEquals(2, run.exit);
+        assertTrue(run.err.contains("model ./no-such-model is not a folder"), run.err);
+    }
+}
