@@ -471,17 +471,19 @@ public final class Den implements AutoCloseable {
             }
         }
         ModelInfo model;
+        Manifest manifest;
         try {
             model = show(ref);
-        } catch (ModelNotFoundException e) {
-            if (backend instanceof CachingBackend c && c.offline()) {
+            manifest = readManifest(model);
+        } catch (DenException e) {
+            if (backend instanceof CachingBackend c && (c.offline()
+                    || org.den4j.den.backend.BackendUnreachableException.isUnreachable(e))) {
                 throw new DenException("Cannot fetch " + ref + ": den " + location() + " is unreachable and " + ref
                         + " is not in the local cache " + c.store().root() + "; reconnect, or fetch it once while the "
                         + "den is reachable", e);
             }
             throw e;
         }
-        Manifest manifest = readManifest(model);
         try {
             if (backend instanceof CachingBackend c) {
                 c.beginFetch(model.ref(), model.digest(), manifest);

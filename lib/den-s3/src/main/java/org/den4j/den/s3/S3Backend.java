@@ -472,11 +472,11 @@ public final class S3Backend implements DenBackend {
     public List<BlobStat> listBlobs() throws IOException {
         try {
             Map<String, Instant> touched = new HashMap<>();
-            for (S3Object o : list(settings.key("touched/"))) {
+            for (S3Object o : listObjects(settings.key("touched/"))) {
                 touched.put(o.key().substring(o.key().lastIndexOf('/') + 1), o.lastModified());
             }
             List<BlobStat> result = new ArrayList<>();
-            for (S3Object o : list(settings.key("blobs/sha256/"))) {
+            for (S3Object o : listObjects(settings.key("blobs/sha256/"))) {
                 String digest = o.key().substring(o.key().lastIndexOf('/') + 1);
                 if (digest.length() != 64) {
                     continue;
@@ -491,7 +491,7 @@ public final class S3Backend implements DenBackend {
         }
     }
 
-    private List<S3Object> list(String prefix) {
+    private List<S3Object> listObjects(String prefix) {
         List<S3Object> result = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(prefix)).contents().forEach(result::add);
         return result;
@@ -596,7 +596,7 @@ public final class S3Backend implements DenBackend {
         String base = docKey("");
         try {
             List<DocumentStat> result = new ArrayList<>();
-            for (S3Object o : list(base + prefix)) {
+            for (S3Object o : listObjects(base + prefix)) {
                 result.add(new DocumentStat(o.key().substring(base.length()), o.eTag()));
             }
             return result;

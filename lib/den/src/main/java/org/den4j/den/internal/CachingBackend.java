@@ -48,6 +48,8 @@ public final class CachingBackend implements DenBackend {
     private final Map<String, CacheStore.InUse> held = new ConcurrentHashMap<>();
     private final AtomicBoolean warned = new AtomicBoolean();
     private volatile boolean offline;
+    private volatile long retryAt;
+    private volatile IOException lastUnreachable;
 
     /**
      * Puts a cache in front of {@code remote}; closing this closes the remote.
@@ -121,20 +123,21 @@ public final class CachingBackend implements DenBackend {
         Path download = store.newDownload();
         try {
             try {
-                remote.download(file.sha256(), file.size(), download, progress);
+                call(() -> {
+                    remote.download(file.sha256(), file.size(), download, progress);
+                    return null;
+                });
             } catch (NoSuchFileException e) {
                 throw new CorruptBlobException(model, file.path(), file.sha256(), null, "the blob is missing from den "
                         + remote.location());
             } catch (IOException e) {
-                if (BackendUnreachableException.isUnreachable(e)) {
-                    markOffline(e);
+                if (unreachable(e)) {
                     throw new DenException("Cannot fetch " + model + ": den " + remote.location() + " is unreachable ("
                             + rootMessage(e) + ") and " + model + " is not in the local cache " + store.root()
                             + "; reconnect, or fetch it once while the den is reachable", e);
                 }
                 throw e;
             }
-            markOnline();
             long size = Files.size(download);
             String actual = Sha256.of(download, n -> { });
             if (size != file.size() || !actual.equals(file.sha256())) {
@@ -156,7 +159,32 @@ public final class CachingBackend implements DenBackend {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
+    /** After the remote was found unreachable, requests go straight to the cache for this long. */
+    private static final long RETRY_AFTER_NANOS = 5_000_000_000L;
+
+    /** True while a recent request found the remote unreachable: do not wait for it again yet. */
+    private boolean skipRemote() {
+        return offline && System.nanoTime() - retryAt < 0;
+    }
+
+    /** Calls the remote, or fails at once with the last unreachable error while the remote is known to be down. */
+    private <T> T call(RemoteCall<T> call) throws IOException {
+        if (skipRemote()) {
+            throw lastUnreachable;
+        }
+        T result = call.run();
+        markOnline();
+        return result;
+    }
+
+    private interface RemoteCall<T> {
+        T run() throws IOException;
+    }
+
     private void markOffline(IOException e) {
+        lastUnreachable = e instanceof BackendUnreachableException b ? b : new BackendUnreachableException(
+                remote.location(), e);
+        retryAt = System.nanoTime() + RETRY_AFTER_NANOS;
         offline = true;
         if (warned.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "Den " + remote.location() + " is unreachable (" + rootMessage(e)
@@ -172,6 +200,9 @@ public final class CachingBackend implements DenBackend {
     }
 
     private boolean unreachable(IOException e) {
+        if (e == lastUnreachable) {
+            return true;
+        }
         if (BackendUnreachableException.isUnreachable(e)) {
             markOffline(e);
             return true;
@@ -184,9 +215,7 @@ public final class CachingBackend implements DenBackend {
     @Override
     public OptionalLong blobSize(String digest) throws IOException {
         try {
-            OptionalLong size = remote.blobSize(digest);
-            markOnline();
-            return size;
+            return call(() -> remote.blobSize(digest));
         } catch (IOException e) {
             Optional<Path> cached = store.blob(digest);
             if (unreachable(e) && cached.isPresent()) {
@@ -258,8 +287,7 @@ public final class CachingBackend implements DenBackend {
             }
         }
         try {
-            Optional<StoredDocument> doc = remote.read(key);
-            markOnline();
+            Optional<StoredDocument> doc = call(() -> remote.read(key));
             if (doc.isPresent()) {
                 keep(doc.get());
             } else {
@@ -296,8 +324,7 @@ public final class CachingBackend implements DenBackend {
     @Override
     public List<DocumentStat> list(String prefix) throws IOException {
         try {
-            List<DocumentStat> listed = remote.list(prefix);
-            markOnline();
+            List<DocumentStat> listed = call(() -> remote.list(prefix));
             forgetMissing(prefix, listed);
             return listed;
         } catch (IOException e) {
@@ -311,7 +338,7 @@ public final class CachingBackend implements DenBackend {
     @Override
     public Optional<Changes> changesSince(long position) throws IOException {
         try {
-            return remote.changesSince(position);
+            return call(() -> remote.changesSince(position));
         } catch (IOException e) {
             if (unreachable(e)) {
                 // Readers list the cached documents instead.
