@@ -174,7 +174,8 @@ class DenCommandErrorsTest {
 
     @Test
     void remoteDenTypeWithoutBackendSaysSo() {
-        assertFails(2, "Den type s3 needs a remote backend that is not installed; use local_user or local_machine",
+        assertFails(2, "Den type s3 has no backend provider on the class path; add org.den4j:den4j-den-s3 to the "
+                + "class path, or use local_user or local_machine",
                 new Cli(denDir, Map.of("DEN4J_TYPE", "S3")).den("list"));
     }
 
