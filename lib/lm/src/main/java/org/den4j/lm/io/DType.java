@@ -105,7 +105,7 @@ public enum DType {
     }
 
     /** IEEE 754 binary16 bits to float (Float.float16ToFloat needs Java 20). */
-    static float halfToFloat(short h) {
+    public static float halfToFloat(short h) {
         int bits = h & 0xffff;
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1f;
@@ -124,7 +124,7 @@ public enum DType {
     }
 
     /** Float to IEEE 754 binary16 bits, round to nearest even, overflow to infinity. */
-    static short floatToHalf(float f) {
+    public static short floatToHalf(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int exp = (bits >>> 23) & 0xff;

@@ -278,6 +278,26 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads bytes of tensor {@code name}, from {@code byteOffset} into the tensor's data, until
+     * {@code into} is full; no memory mapping is left behind.
+     *
+     * @throws ModelFileException when there is no such tensor, the range passes its end, or reading fails
+     */
+    public void read(String name, long byteOffset, ByteBuffer into) {
+        TensorInfo t = tensor(name);
+        if (byteOffset < 0 || byteOffset + into.remaining() > t.byteCount()) {
+            throw new IllegalArgumentException("bytes [" + byteOffset + ", " + (byteOffset + into.remaining())
+                    + ") are outside tensor '" + name + "' of " + t.byteCount() + " bytes");
+        }
+        try {
+            readFully(channel, into, dataStart + t.begin() + byteOffset);
+        } catch (IOException e) {
+            throw new ModelFileException(file, name, "Cannot read tensor '" + name + "' from " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Tensor {@code name} with its bytes (a mapping, see {@link #data}). */
     public Tensor read(String name) {
         TensorInfo t = tensor(name);

@@ -133,6 +133,11 @@ public final class SafetensorsFolder implements AutoCloseable {
         return file(name).read(name);
     }
 
+    /** Reads bytes of tensor {@code name} into {@code into}, see {@link SafetensorsFile#read(String, long, java.nio.ByteBuffer)}. */
+    public void read(String name, long byteOffset, java.nio.ByteBuffer into) {
+        file(name).read(name, byteOffset, into);
+    }
+
     /** The values of floating-point tensor {@code name} as floats. */
     public float[] floats(String name) {
         return file(name).floats(name);
