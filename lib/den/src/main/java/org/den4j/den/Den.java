@@ -588,6 +588,46 @@ public final class Den implements AutoCloseable {
     }
 
     /**
+     * Registers a model whose files are already stored as blobs, as a new version of its name: a push
+     * without a local directory, for files uploaded one by one (as clients of a den server do).
+     *
+     * @param name the model name
+     * @param manifest the files; every blob must be stored with the listed size
+     * @param description what it is, or null
+     * @param tags free-form tags, or null
+     * @param parentRef a reference to the model it derives from, or null
+     * @param metadata registry metadata, or null
+     * @throws DenInputException when a blob is missing or has another size, naming the files
+     * @throws ModelNotFoundException when the parent names no model
+     */
+    public PushResult commit(String name, Manifest manifest, String description, List<String> tags, String parentRef,
+            ModelMetadata metadata) {
+        PushRequest request = new PushRequest(Path.of("."), name, description, tags, parentRef, metadata, null);
+        ModelInfo parent = parentRef == null ? null : show(parentRef);
+        try {
+            List<String> missing = new ArrayList<>();
+            for (FileEntry f : manifest.files()) {
+                OptionalLong size = backend.blobSize(f.sha256());
+                if (size.isEmpty() || size.getAsLong() != f.size()) {
+                    missing.add(f.path() + " (sha256:" + f.sha256() + (size.isEmpty() ? ", not stored"
+                            : ", stored with " + size.getAsLong() + " bytes instead of " + f.size()) + ")");
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new DenInputException("Cannot commit " + name + " to den " + location() + ": "
+                        + missing.size() + " of its files are not stored: " + String.join(", ", missing)
+                        + "; upload those blobs first");
+            }
+            String digest = manifest.digest();
+            backend.create(manifestKey(digest), Json.bytes(manifest));
+            return commitVersion(request, manifest, digest, parent, 0, manifest.size());
+        } catch (IOException e) {
+            throw new DenException("Commit of " + name + " to den " + location() + " failed: " + e
+                    + "; nothing was made visible, commit again", e);
+        }
+    }
+
+    /**
      * Links the pushed model's directory right away on a local den, so even the first fetch copies
      * and hashes nothing: the push just hashed every byte, and blobs it reused match by name and size.
      */

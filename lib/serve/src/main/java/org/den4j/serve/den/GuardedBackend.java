@@ -1,0 +1,302 @@
+package org.den4j.serve.den;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.den4j.den.DenInputException;
+import org.den4j.den.FileEntry;
+import org.den4j.den.Manifest;
+import org.den4j.den.ModelInfo;
+import org.den4j.den.ModelRef;
+import org.den4j.den.backend.BlobStat;
+import org.den4j.den.backend.DenBackend;
+import org.den4j.den.backend.DocumentStat;
+import org.den4j.den.backend.StoredDocument;
+import org.den4j.den.internal.AliasDoc;
+import org.den4j.den.internal.Json;
+import org.den4j.den.internal.ManifestJson;
+import org.den4j.den.internal.VersionDoc;
+
+/**
+ * The den server's backend: the served den's backend with every document write checked first.
+ *
+ * <p>Both the backend protocol (clients writing documents one by one) and the server's own
+ * {@code Den} (the high-level JSON API) write through here, so the same rules hold for every write:
+ * <ul>
+ *   <li>a manifest hashes to the digest in its key and every blob it lists is stored with its size;
+ *   <li>a version record matches its key, its manifest is stored, and its name, version, digest,
+ *       parent and creation time never change afterwards;
+ *   <li>a model with a parent is accepted only under the server's fine-tune policy;
+ *   <li>aliases are valid and point at recorded versions;
+ *   <li>no other keys are written.
+ * </ul>
+ * A push that dies half-way therefore never makes a model visible: its version record is refused
+ * until its manifest, and the manifest until every blob, is stored.
+ */
+final class GuardedBackend implements DenBackend {
+    private static final Pattern MANIFEST = Pattern.compile("manifests/([0-9a-f]{64})\\.json");
+    private static final Pattern VERSION = Pattern.compile("models/(.+)/@versions/([1-9][0-9]{0,8})\\.json");
+    private static final Pattern ALIASES = Pattern.compile("models/(.+)/@aliases\\.json");
+
+    private final DenBackend inner;
+    private final ServerPolicy policy;
+    private volatile Predicate<String> liveDigest = d -> false;
+
+    GuardedBackend(DenBackend inner, ServerPolicy policy) {
+        this.inner = inner;
+        this.policy = policy;
+    }
+
+    /** Tells the guard how to find out whether a digest is a live model of the served den. */
+    void liveModels(Predicate<String> liveDigest) {
+        this.liveDigest = liveDigest;
+    }
+
+    DenBackend inner() {
+        return inner;
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private void check(String key, byte[] content, boolean creating) throws IOException {
+        Matcher m = MANIFEST.matcher(key);
+        if (m.matches()) {
+            checkManifest(m.group(1), content);
+            return;
+        }
+        m = VERSION.matcher(key);
+        if (m.matches()) {
+            checkVersion(key, m.group(1), Integer.parseInt(m.group(2)), content, creating);
+            return;
+        }
+        m = ALIASES.matcher(key);
+        if (m.matches()) {
+            checkAliases(m.group(1), content);
+            return;
+        }
+        throw new ServeException(400, "unknown_key", "Document key '" + key + "' is not a den document; a den holds "
+                + "manifests/DIGEST.json, models/NAME/@versions/N.json and models/NAME/@aliases.json only");
+    }
+
+    private void checkManifest(String digest, byte[] content) throws IOException {
+        Manifest manifest;
+        try {
+            manifest = ManifestJson.parse(content);
+        } catch (IOException | DenInputException e) {
+            throw new ServeException(400, "bad_manifest", "Manifest " + digest + " is not a manifest (" + e.getMessage()
+                    + "); send {\"files\": [{\"path\", \"size\", \"sha256\"}, ...]}");
+        }
+        if (!manifest.digest().equals(digest)) {
+            throw new ServeException(400, "bad_manifest", "Manifest stored as " + digest + " hashes to "
+                    + manifest.digest() + "; store a manifest under the SHA-256 of its canonical text");
+        }
+        List<String> missing = new ArrayList<>();
+        for (FileEntry f : manifest.files()) {
+            OptionalLong size = inner.blobSize(f.sha256());
+            if (size.isEmpty() || size.getAsLong() != f.size()) {
+                missing.add(f.path() + " (sha256:" + f.sha256() + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ServeException(409, "missing_blobs", "Manifest " + digest + " lists " + missing.size()
+                    + " files whose blobs the server does not hold with those sizes: "
+                    + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
+                    + (missing.size() > 10 ? ", ..." : "") + "; upload them first (PUT /api/v1/blobs/SHA256)");
+        }
+    }
+
+    private void checkVersion(String key, String name, int version, byte[] content, boolean creating)
+            throws IOException {
+        VersionDoc doc;
+        try {
+            doc = Json.MAPPER.readValue(content, VersionDoc.class);
+            ModelRef.checkName(name);
+        } catch (IOException | RuntimeException e) {
+            throw new ServeException(400, "bad_version", "Version record " + key + " is not valid (" + e.getMessage()
+                    + ")");
+        }
+        ModelInfo model = doc.model();
+        if (model == null || !model.name().equals(name) || model.version() != version || model.digest() == null) {
+            throw new ServeException(400, "bad_version", "Version record " + key + " describes "
+                    + (model == null ? "nothing" : model.ref()) + "; a record describes the name and version of its key");
+        }
+        Optional<StoredDocument> manifestDoc = inner.read("manifests/" + model.digest() + ".json");
+        if (manifestDoc.isEmpty()) {
+            throw new ServeException(409, "missing_manifest", "Version record " + model.ref() + " names manifest "
+                    + model.digest() + ", which the server does not hold; store the manifest first");
+        }
+        Manifest manifest = ManifestJson.parse(manifestDoc.get().content());
+        if (manifest.size() != model.size() || manifest.files().size() != model.fileCount()) {
+            throw new ServeException(400, "bad_version", "Version record " + model.ref() + " gives " + model.size()
+                    + " bytes in " + model.fileCount() + " files, but its manifest holds " + manifest.size()
+                    + " bytes in " + manifest.files().size() + " files");
+        }
+        Optional<StoredDocument> existing = creating ? Optional.empty() : inner.read(key);
+        if (existing.isPresent()) {
+            ModelInfo before = Json.MAPPER.readValue(existing.get().content(), VersionDoc.class).model();
+            if (!before.digest().equals(model.digest()) || !java.util.Objects.equals(before.parent(), model.parent())
+                    || !java.util.Objects.equals(before.created(), model.created())) {
+                throw new ServeException(409, "immutable_version", "Version " + model.ref() + " exists with other "
+                        + "files, parent or creation time; those never change: push a new version instead");
+            }
+            return;
+        }
+        if (model.parent() != null) {
+            checkFineTunePolicy(model);
+        }
+    }
+
+    private void checkFineTunePolicy(ModelInfo model) {
+        String parent = model.parentRef() != null ? model.parentRef() : "sha256:" + model.parent();
+        if (!policy.allowPushFinetuned()) {
+            throw new ServeException(403, "finetuned_push_refused", "This den server does not accept fine-tuned "
+                    + "models: " + model.name() + " names parent " + parent + ", and the server runs with "
+                    + "DEN4J_REMOTE_ALLOW_PUSH_FINETUNED=false. Push it to a local den instead, or ask the server's "
+                    + "operator to restart it with DEN4J_REMOTE_ALLOW_PUSH_FINETUNED=true (den serve "
+                    + "--allow-push-finetuned)");
+        }
+        if (!policy.allowLocalFineTune() && liveDigest.test(model.parent())) {
+            throw new ServeException(403, "local_fine_tune_refused", "This den server does not allow its models to "
+                    + "be fine-tuned elsewhere: " + model.name() + " derives from " + parent + ", a model of this den, "
+                    + "and the server runs with DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE=false. Ask the server's operator to "
+                    + "restart it with DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE=true (den serve --allow-local-fine-tune)");
+        }
+    }
+
+    private void checkAliases(String name, byte[] content) throws IOException {
+        AliasDoc doc;
+        try {
+            ModelRef.checkName(name);
+            doc = Json.MAPPER.readValue(content, AliasDoc.class);
+            doc.aliases().keySet().forEach(ModelRef::checkAlias);
+        } catch (IOException | RuntimeException e) {
+            throw new ServeException(400, "bad_aliases", "Aliases of " + name + " are not valid (" + e.getMessage()
+                    + ")");
+        }
+        for (Map.Entry<String, Integer> e : doc.aliases().entrySet()) {
+            if (e.getValue() == null || e.getValue() < 1 || inner.read(VersionDoc.key(name, e.getValue())).isEmpty()) {
+                throw new ServeException(409, "unknown_version", "Alias " + name + "@" + e.getKey() + " points at "
+                        + "version " + e.getValue() + ", which " + name + " does not have; push it first");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- writes, checked
+
+    @Override
+    public boolean create(String key, byte[] content) throws IOException {
+        check(key, content, true);
+        return inner.create(key, content);
+    }
+
+    @Override
+    public boolean replace(String key, byte[] content, String expectedEtag) throws IOException {
+        check(key, content, expectedEtag == null);
+        return inner.replace(key, content, expectedEtag);
+    }
+
+    // ---------------------------------------------------------------- the rest, passed on
+
+    @Override
+    public String location() {
+        return inner.location();
+    }
+
+    @Override
+    public OptionalLong blobSize(String digest) throws IOException {
+        return inner.blobSize(digest);
+    }
+
+    @Override
+    public InputStream openBlob(String digest) throws IOException {
+        return inner.openBlob(digest);
+    }
+
+    @Override
+    public boolean putBlob(String digest, Path file) throws IOException {
+        return inner.putBlob(digest, file);
+    }
+
+    @Override
+    public void touchBlob(String digest) throws IOException {
+        inner.touchBlob(digest);
+    }
+
+    @Override
+    public void deleteBlob(String digest) throws IOException {
+        inner.deleteBlob(digest);
+    }
+
+    @Override
+    public void quarantineBlob(String digest) throws IOException {
+        inner.quarantineBlob(digest);
+    }
+
+    @Override
+    public List<BlobStat> listBlobs() throws IOException {
+        return inner.listBlobs();
+    }
+
+    @Override
+    public Optional<Path> localBlob(String digest) {
+        return inner.localBlob(digest);
+    }
+
+    @Override
+    public Optional<StoredDocument> read(String key) throws IOException {
+        return inner.read(key);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        inner.delete(key);
+    }
+
+    @Override
+    public List<DocumentStat> list(String prefix) throws IOException {
+        return inner.list(prefix);
+    }
+
+    @Override
+    public Optional<Changes> changesSince(long position) throws IOException {
+        return inner.changesSince(position);
+    }
+
+    @Override
+    public Staging openStaging() throws IOException {
+        return inner.openStaging();
+    }
+
+    @Override
+    public CleanupResult cleanStaleStaging() throws IOException {
+        return inner.cleanStaleStaging();
+    }
+
+    @Override
+    public Path snapshotRoot() {
+        return inner.snapshotRoot();
+    }
+
+    @Override
+    public void close() throws IOException {
+        inner.close();
+    }
+
+    /**
+     * What the server allows for fine-tuned models.
+     *
+     * @param allowPushFinetuned accept models that name a parent ({@code DEN4J_REMOTE_ALLOW_PUSH_FINETUNED})
+     * @param allowLocalFineTune let this den's models be fine-tuned on clients and such fine-tunes be pushed
+     *     back ({@code DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE})
+     */
+    record ServerPolicy(boolean allowPushFinetuned, boolean allowLocalFineTune) {
+    }
+}
