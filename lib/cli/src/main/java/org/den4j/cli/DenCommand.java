@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
                 RmCommand.class, AliasCommand.class, SearchCommand.class, TreeCommand.class,
                 VerifyCommand.class, GcCommand.class, ExportCommand.class, ImportCommand.class,
                 StatsCommand.class, ExportRegistryCommand.class, ImportRegistryCommand.class,
-                RunCommand.class, CommandLine.HelpCommand.class})
+                RunCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class DenCommand implements Callable<Integer> {
     private final Map<String, String> env;
 

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.den4j.den.DenConfigException;
 
 /**
  * The API keys a den server accepts, each with its scopes.
@@ -73,23 +74,23 @@ public record ApiKeys(List<Key> keys, boolean anonymousRead) {
     /**
      * Reads a key file; see the class comment for the formats.
      *
-     * @throws ServeException naming the file and the problem when it cannot be used
+     * @throws DenConfigException naming the file and the problem when it cannot be used
      */
     public static ApiKeys read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new ServeException(500, "bad_keys", "Key file " + file + " does not exist; pass a JSON or properties "
+            throw new DenConfigException("--keys", "Key file " + file + " does not exist; pass a JSON or properties "
                     + "file of API keys (see the README's Den server section)");
         }
         try {
             List<Key> keys = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
                     ? fromJson(file) : fromProperties(file);
             if (keys.isEmpty()) {
-                throw new ServeException(500, "bad_keys", "Key file " + file + " holds no keys; add at least one "
+                throw new DenConfigException("--keys", "Key file " + file + " holds no keys; add at least one "
                         + "with a token (or sha256) and scopes");
             }
             return new ApiKeys(keys, false);
         } catch (IOException e) {
-            throw new ServeException(500, "bad_keys", "Cannot read key file " + file + ": " + e.getMessage()
+            throw new DenConfigException("--keys", "Cannot read key file " + file + ": " + e.getMessage()
                     + "; fix it or pass another with --keys");
         }
     }
@@ -240,7 +241,7 @@ public record ApiKeys(List<Key> keys, boolean anonymousRead) {
             try {
                 return valueOf(raw.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new ServeException(500, "bad_keys", "Scope '" + raw + "' of " + where
+                throw new DenConfigException("--keys", "Scope '" + raw + "' of " + where
                         + " is not a scope; use read, write or admin");
             }
         }

@@ -162,7 +162,7 @@ public final class DenServer implements AutoCloseable {
         /** The port, default 0: a free one, see {@link DenServer#port()}. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
-                throw new ServeException(500, "bad_port", "Port " + port + " is not a TCP port; use 0 to 65535");
+                throw new org.den4j.den.DenConfigException("--port", "Port " + port + " is not a TCP port; use 0 to 65535");
             }
             this.port = port;
             return this;

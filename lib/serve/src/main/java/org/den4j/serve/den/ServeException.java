@@ -7,7 +7,7 @@ package org.den4j.serve.den;
  * {@code {"error": code, "message": message, "status": status}}; the message says what was wrong and
  * what to do.
  */
-public class ServeException extends RuntimeException {
+public class ServeException extends org.den4j.den.DenException {
     private static final long serialVersionUID = 1L;
     private final int status;
     private final String code;
