@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import org.den4j.den.DenConfig;
+import org.den4j.den.BackendSpec;
 import org.den4j.den.DenConfigException;
 import org.den4j.den.RemoteDenException;
 import org.den4j.den.internal.LocalBackend;
@@ -49,8 +49,10 @@ import org.den4j.den.internal.LocalBackend;
  * }
  * }</pre>
  *
- * <p>Fetched models are assembled under the local work directory (each blob is downloaded once per
- * model and checked against its SHA-256); this backend keeps no blob cache of its own. Thread-safe;
+ * <p>Opened as den type {@code http} ({@link Provider}), it sits behind the read-through local cache, which
+ * keeps verified blobs and serves cached models while the server is down (this backend reports that with a
+ * {@link BackendUnreachableException}). Opened directly, fetched models are assembled under the local work
+ * directory, each blob downloaded and checked against its SHA-256. Thread-safe;
  * whoever connects it closes it (a {@code Den} closes the backend it was opened on).
  */
 public final class HttpBackend implements DenBackend {
@@ -397,12 +399,12 @@ public final class HttpBackend implements DenBackend {
         throw unreachable(what, last);
     }
 
-    private RemoteDenException unreachable(String what, IOException cause) {
+    private BackendUnreachableException unreachable(String what, IOException cause) {
         String why = cause == null ? "no answer" : describe(cause);
-        return new RemoteDenException(server, RemoteDenException.UNREACHABLE, "unreachable", "Den server " + server
-                + " is unreachable (" + why + ") after " + settings.attempts() + " attempts to " + what
-                + "; check that it runs (./jbang den serve prints its URL) and that DEN4J_REMOTE_HOST points at it",
-                cause);
+        // The read-through cache recognises this type and serves what it has cached.
+        return new BackendUnreachableException(server, new IOException(why + " after " + settings.attempts()
+                + " attempts to " + what + "; check that the den server runs (./jbang den serve prints its URL) and "
+                + "that DEN4J_REMOTE_HOST (or the backend's location) points at it", cause));
     }
 
     private static String describe(IOException e) {
@@ -558,6 +560,22 @@ public final class HttpBackend implements DenBackend {
     }
 
     /**
+     * Opens den type {@code http}; registered in {@code META-INF/services}. The key comes from the
+     * backend's {@code token} credential or {@value HttpBackend#TOKEN_VARIABLE}.
+     */
+    public static final class Provider implements DenBackend.Provider {
+        @Override
+        public org.den4j.den.DenType type() {
+            return org.den4j.den.DenType.HTTP;
+        }
+
+        @Override
+        public DenBackend open(BackendSpec spec) {
+            return connect(Settings.from(spec, System.getenv()));
+        }
+    }
+
+    /**
      * What a den server allows, as it advertises in {@code GET /api/v1/info}.
      *
      * @param den the server's den location, for messages
@@ -610,38 +628,39 @@ public final class HttpBackend implements DenBackend {
         }
 
         /**
-         * The settings a den configuration and environment describe: the server from
-         * {@code DEN4J_REMOTE_HOST} (a bare {@code host:port} means {@code http://host:port}), the key from
-         * {@value HttpBackend#TOKEN_VARIABLE}, and the work directory {@code http/HOST_PORT} under the
-         * local cache path ({@code DEN4J_LOCAL_CACHE_PATH}, default {@code $XDG_CACHE_HOME/den4j} or
-         * {@code ~/.cache/den4j}).
+         * The settings of a configured backend: the server from the backend's location when it is a URL,
+         * else its host ({@code DEN4J_REMOTE_HOST}; a bare {@code host:port} means {@code http://host:port});
+         * the key from its {@code token} credential, else {@value HttpBackend#TOKEN_VARIABLE} in {@code env};
+         * the option {@code attempts}; and the work directory {@code http/HOST_PORT} in its cache directory.
          *
-         * @param token the key from the backend's credentials, or null to read {@value HttpBackend#TOKEN_VARIABLE}
          * @throws DenConfigException when no server is set or the URL is not usable
          */
-        public static Settings from(DenConfig config, String token, Map<String, String> env) {
-            String host = config.remoteHost();
+        public static Settings from(BackendSpec spec, Map<String, String> env) {
+            String variable = BackendSpec.ENVIRONMENT.equals(spec.name()) ? "DEN4J_REMOTE_HOST" : spec.name();
+            String host = spec.location() != null && spec.location().contains("://") ? spec.location() : spec.host();
             if (host == null || host.isBlank()) {
-                throw new DenConfigException("DEN4J_REMOTE_HOST", "Den type http needs the den server's URL; set "
-                        + "DEN4J_REMOTE_HOST (or the backend's host), for example http://127.0.0.1:8080");
+                throw new DenConfigException(variable, "Den type http needs the den server's URL; set "
+                        + "DEN4J_REMOTE_HOST (or the backend's location), for example http://127.0.0.1:8080");
             }
             URI uri;
             try {
                 uri = URI.create(host.contains("://") ? host.trim() : "http://" + host.trim());
             } catch (IllegalArgumentException e) {
-                throw new DenConfigException("DEN4J_REMOTE_HOST", "DEN4J_REMOTE_HOST=" + host + " is not a URL ("
-                        + e.getMessage() + "); use the URL that ./jbang den serve prints, such as http://127.0.0.1:8080");
-            }
-            Path cache = config.cachePath();
-            if (cache == null) {
-                String xdg = env.get("XDG_CACHE_HOME");
-                cache = (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
-                        .resolve("den4j");
+                throw new DenConfigException(variable, "Den server URL " + host + " is not a URL (" + e.getMessage()
+                        + "); use the URL that ./jbang den serve prints, such as http://127.0.0.1:8080");
             }
             String folder = (uri.getHost() + "_" + (uri.getPort() < 0 ? uri.getScheme() : uri.getPort()))
                     .replaceAll("[^A-Za-z0-9._-]", "_");
-            String key = token != null ? token : env.get(TOKEN_VARIABLE);
-            return of(uri, key, cache.resolve("http").resolve(folder));
+            String token = spec.credentials().getOrDefault("token", env.get(TOKEN_VARIABLE));
+            int attempts;
+            try {
+                attempts = Integer.parseInt(spec.option("attempts", "4").trim());
+            } catch (NumberFormatException e) {
+                throw new DenConfigException(variable, "Option attempts=" + spec.option("attempts", "")
+                        + " of backend " + spec.name() + " is not a whole number; use 1 or more");
+            }
+            return of(uri, token, spec.cache().path().resolve("http").resolve(folder))
+                    .withRetries(attempts, Duration.ofMillis(250));
         }
     }
 }

@@ -106,21 +106,47 @@ class HttpDenRoundTripTest {
     }
 
     @Test
-    void denOpenWithTypeHttpReachesTheServer() throws Exception {
+    void denTypeHttpOpensThroughTheProviderBehindTheLocalCache() throws Exception {
         Path src = model(tmp.resolve("m"), "a.txt", "hello");
         try (DenServer server = DenServer.builder(tmp.resolve("served")).keys(keys()).start()) {
             server.den().push(PushRequest.builder(src, "acme/a").build());
             DenConfig config = DenConfig.fromEnvironment(Map.of("DEN4J_TYPE", "http",
                     "DEN4J_REMOTE_HOST", server.url().toString(),
                     "DEN4J_LOCAL_CACHE_PATH", tmp.resolve("cache").toString()));
-            HttpBackend.Settings settings = HttpBackend.Settings.from(config, null,
+            HttpBackend.Settings settings = HttpBackend.Settings.from(config.backendSpec(),
                     Map.of(HttpBackend.TOKEN_VARIABLE, READER));
+            assertEquals(READER, settings.token());
             assertEquals(tmp.resolve("cache").resolve("http").resolve("127.0.0.1_" + server.port()),
                     settings.workDirectory());
-            try (Den den = new Den(HttpBackend.connect(settings), config, Clock.systemUTC())) {
-                assertEquals("hello", Files.readString(den.fetch("acme/a").resolve("a.txt")));
-                assertEquals(server.url().toString(), den.location());
+            // The provider reads DEN4J_REMOTE_TOKEN from the process; this server lets anyone read.
+            try (DenServer open = DenServer.builder(tmp.resolve("served2")).start()) {
+                open.den().push(PushRequest.builder(src, "acme/a").build());
+                DenConfig openConfig = DenConfig.fromEnvironment(Map.of("DEN4J_TYPE", "http",
+                        "DEN4J_REMOTE_HOST", open.url().toString(),
+                        "DEN4J_LOCAL_CACHE_PATH", tmp.resolve("cache").toString()));
+                try (Den den = Den.open(openConfig)) {
+                    assertTrue(den.cache().isPresent(), "a remote den gets the read-through cache");
+                    assertEquals("hello", Files.readString(den.fetch("acme/a").resolve("a.txt")));
+                    assertEquals(open.url().toString(), den.location());
+                }
             }
+        }
+    }
+
+    @Test
+    void cachedModelStillFetchesWhenTheServerIsDown() throws Exception {
+        Path src = model(tmp.resolve("m"), "a.txt", "hello");
+        DenServer server = DenServer.builder(tmp.resolve("served")).start();
+        server.den().push(PushRequest.builder(src, "acme/a").build());
+        DenConfig config = DenConfig.fromEnvironment(Map.of("DEN4J_TYPE", "http",
+                "DEN4J_REMOTE_HOST", server.url().toString(),
+                "DEN4J_LOCAL_CACHE_PATH", tmp.resolve("cache").toString()));
+        try (Den den = Den.open(config)) {
+            Path first = den.fetch("acme/a");
+            server.close();
+            assertEquals(first, den.fetch("acme/a"), "served from the cache while the server is down");
+        } finally {
+            server.close();
         }
     }
 }

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.den4j.den.CorruptBlobException;
 import org.den4j.den.Den;
+import org.den4j.den.DenException;
+import org.den4j.den.backend.BackendUnreachableException;
 import org.den4j.den.DenConfig;
 import org.den4j.den.PushRequest;
 import org.den4j.den.RemoteDenException;
@@ -115,13 +117,14 @@ class HttpFaultsTest {
         HttpBackend backend = HttpBackend.connect(HttpBackend.Settings.of(first.url, WRITER, tmp.resolve("client"))
                 .withRetries(2, Duration.ofMillis(100)));
         try (Den client = new Den(backend, DenConfig.defaults(), Clock.systemUTC())) {
-            RemoteDenException e = assertThrows(RemoteDenException.class,
+            DenException e = assertThrows(DenException.class,
                     () -> client.push(PushRequest.builder(src, "acme/big").build()));
             killer.join();
             assertTrue(killed.get());
-            assertTrue(e.isUnreachable(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("Den server " + first.url + " is unreachable"), e.getMessage());
-            assertTrue(e.getMessage().contains("after 2 attempts to upload blob"), e.getMessage());
+            assertTrue(BackendUnreachableException.isUnreachable(e), e.toString());
+            assertTrue(e.getMessage().contains("Den " + first.url + " is unreachable: connection refused after 2 "
+                    + "attempts to upload blob"), e.getMessage());
+            assertTrue(e.getMessage().contains("nothing was made visible, push again"), e.getMessage());
         } finally {
             first.close();
         }
