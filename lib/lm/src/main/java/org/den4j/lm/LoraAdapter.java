@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.den4j.lm.internal.Scalars;
 import org.den4j.lm.io.DType;
 import org.den4j.lm.io.Qwen2Config;
 import org.den4j.lm.io.Safetensors;
@@ -303,10 +304,10 @@ public final class LoraAdapter implements AutoCloseable {
         if (training && config.dropout() > 0) {
             NDArray keep = in.getManager().randomUniform(0f, 1f, in.getShape(), DataType.FLOAT32)
                     .toDevice(in.getDevice(), false).gte(config.dropout()).toType(DataType.FLOAT32, false);
-            in = in.mul(keep).div(1 - config.dropout());
+            in = Scalars.div(in.mul(keep), 1 - config.dropout());
         }
         NDArray down = Linear.linear(in, a.get(module)).singletonOrThrow();
-        return Linear.linear(down, b.get(module)).singletonOrThrow().mul(config.scaling());
+        return Scalars.mul(Linear.linear(down, b.get(module)).singletonOrThrow(), config.scaling());
     }
 
     /** {@code B A * alpha / r} in float32, shaped as the projection's weight. */

@@ -24,6 +24,7 @@ import org.den4j.lm.io.Safetensors;
 import org.den4j.lm.io.SafetensorsFolder;
 import org.den4j.lm.io.Tensor;
 import org.den4j.lm.io.TensorInfo;
+import org.den4j.lm.internal.Scalars;
 import org.den4j.lm.internal.Weights;
 
 /**
@@ -441,7 +442,7 @@ public final class Qwen2Model implements AutoCloseable {
         int groups = heads / kvHeads;
         NDArray kr = groups == 1 ? k : k.repeat(1, groups);
         NDArray vr = groups == 1 ? v : v.repeat(1, groups);
-        NDArray scores = q.matMul(kr.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(d));
+        NDArray scores = Scalars.mul(q.matMul(kr.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d));
         NDArray weightsF32 = JniUtils.softmax((PtNDArray) scores.toType(DataType.FLOAT32, false).add(bias), -1,
                 DataType.FLOAT32);
         NDArray attn = weightsF32.toType(dataType, false).matMul(vr)
