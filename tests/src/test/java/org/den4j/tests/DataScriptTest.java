@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./jbang synth-mimic} then {@code ./jbang prepare-mimic} as a user runs them: the synthetic release
+ * {@code ./jbang synth-mimic}, {@code prepare-mimic} and {@code prepare-tokens} as a user runs them: the synthetic release
  * loads into DuckDB, stdout carries the summaries and exit codes reach the shell. The commands' behaviour is
  * tested in-process in lib/data.
  */
@@ -18,7 +18,7 @@ class DataScriptTest {
     Path tmp;
 
     @Test
-    void synthMimicThenPrepareMimicWritesTheDatabase() throws Exception {
+    void synthMimicPrepareMimicAndPrepareTokensWriteTheirDatabases() throws Exception {
         Path release = tmp.resolve("synthetic-mimic-iv");
         Jbang.Result synth = Jbang.inRepo().run("synth-mimic", "--version", "mimic-iv", "--patients", "60", "--seed",
                 "1", "--out", release.toString());
@@ -31,6 +31,21 @@ class DataScriptTest {
         assertEquals(0, prepare.exitCode(), prepare::toString);
         assertTrue(prepare.stdout().contains("sampled patients 40"), prepare::toString);
         assertTrue(Files.isRegularFile(tmp.resolve("data/mimic-dataset.duckdb")));
+
+        // A small valid tokenizer.json (WordLevel): the tokenizer is an input like any other.
+        Path tokenizer = tmp.resolve("tokenizer.json");
+        Files.writeString(tokenizer, "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, "
+                + "\"added_tokens\": [{\"id\": 0, \"content\": \"[UNK]\", \"single_word\": false, \"lstrip\": false, "
+                + "\"rstrip\": false, \"normalized\": false, \"special\": true}], \"normalizer\": {\"type\": "
+                + "\"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"Whitespace\"}, \"post_processor\": null, "
+                + "\"decoder\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"[UNK]\": 0, \"predict\": 1, "
+                + "\"the\": 2, \"codes\": 3, \",\": 4, \".\": 5}, \"unk_token\": \"[UNK]\"}}");
+        Jbang.Result tokens = Jbang.inRepo().run("prepare-tokens", "--input-db",
+                tmp.resolve("data/mimic-dataset.duckdb").toString(), "--output-dir", tmp.resolve("tokens").toString(),
+                "--tokenizer", tokenizer.toString(), "--max-length", "128");
+        assertEquals(0, tokens.exitCode(), tokens::toString);
+        assertTrue(tokens.stdout().contains("max_length 128, 2 threads"), tokens::toString);
+        assertTrue(Files.isRegularFile(tmp.resolve("tokens/tokens.duckdb")));
 
         Jbang.Result wrong = Jbang.inRepo().run("prepare-mimic", "--mimic-dir", release.toString(),
                 "--dataset-version", "mimic-iii", "--output-dir", tmp.resolve("data").toString());

@@ -1,6 +1,7 @@
 package org.den4j.data.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.den4j.data.TestTokenizer;
+import org.den4j.data.TokenSets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -48,6 +51,26 @@ class DataCommandsTest {
         assertTrue(prepare.out().matches("(?s).*admission_facts \\d+: train \\d+, validation \\d+, test \\d+\n.*"),
                 prepare.out());
         assertTrue(Files.isRegularFile(dir.resolve("data/mimic-dataset.duckdb")));
+
+        Path tokenizer = TestTokenizer.write(dir.resolve("tok"));
+        Run tokens = run(new PrepareTokensCommand(p), "--config", "../../config/training-config.yaml", "--input-db",
+                dir.resolve("data/mimic-dataset.duckdb").toString(), "--output-dir", dir.resolve("tokens").toString(),
+                "--tokenizer", tokenizer.toString(), "--threads", "2", "--max-length", "64");
+        assertEquals(0, tokens.exitCode(), tokens::toString);
+        assertTrue(tokens.out().contains("max_length 64, 2 threads"), tokens.out());
+        assertTrue(tokens.out().matches("(?s).*\\ntrain +\\d+ .*\\nvalidation +\\d+ .*\\ntest +\\d+ .*"), tokens.out());
+        assertFalse(TokenSets.read(dir.resolve("tokens"), "train").isEmpty());
+    }
+
+    @Test
+    void aBadConfigurationIsNamedWithExitTwo() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "data:\n  threads: zero\n");
+        Run r = run(new PrepareTokensCommand(new PrintStream(new ByteArrayOutputStream())), "--config",
+                config.toString());
+        assertEquals(2, r.exitCode());
+        assertEquals("prepare-tokens: data.threads: \"zero\" in " + config + " is not valid; use a whole number\n",
+                r.err());
     }
 
     @Test
