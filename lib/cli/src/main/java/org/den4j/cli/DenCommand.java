@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.den4j.den.BackendSpec;
+import org.den4j.den.Backends;
 import org.den4j.den.Den;
 import org.den4j.den.ExternalSources;
 import org.den4j.den.DenConfig;
@@ -39,9 +41,13 @@ import picocli.CommandLine.Spec;
         description = "The den: a shared, content-addressed store of models with a registry.",
         footerHeading = "%nEnvironment:%n",
         footer = {"  DEN4J_TYPE  den type when --type is not given: local_user (default),",
-                "              local_machine",
+                "              local_machine, s3",
                 "  DEN4J_PATH  den directory when --den is not given; default",
                 "              $XDG_DATA_HOME/den4j or ~/.local/share/den4j (local_user)",
+                "  DEN4J_REMOTE_HOST  endpoint of a remote den (an S3-compatible server)",
+                "  DEN4J_LOCAL_CACHE_PATH, _EXPIRATION_TIME, _MAX_SIZE, _EVICTION_POLICY",
+                "              the read-through cache of a remote den (den cache)",
+                "  DEN4J_BACKENDS_JSON  a file of named backends for --backend",
                 "  HF_*        Hub settings for hf:org/name@REV references (HF_ENDPOINT,",
                 "              HF_HUB_CACHE, HF_TOKEN, HF_HUB_OFFLINE, ...)"},
         exitCodeListHeading = "%nExit codes:%n",
@@ -52,7 +58,8 @@ import picocli.CommandLine.Spec;
                 RmCommand.class, AliasCommand.class, SearchCommand.class, TreeCommand.class,
                 VerifyCommand.class, GcCommand.class, ExportCommand.class, ImportCommand.class,
                 StatsCommand.class, ExportRegistryCommand.class, ImportRegistryCommand.class,
-                RunCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+                RunCommand.class, ServeCommand.class, CacheCommand.class, SyncCommand.class, MoveCommand.class,
+                CommandLine.HelpCommand.class})
 public final class DenCommand implements Callable<Integer> {
     private final Map<String, String> env;
 
@@ -63,9 +70,13 @@ public final class DenCommand implements Callable<Integer> {
             description = "The den directory (overrides DEN4J_PATH).")
     Path denPath;
 
+    @Option(names = "--backend", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "A backend named in the DEN4J_BACKENDS_JSON file (default: its default_backend).")
+    String backend;
+
     // Not inherited: `den search --type` is the model type.
     @Option(names = "--type", paramLabel = "TYPE", scope = ScopeType.LOCAL,
-            description = "The den type: local_user or local_machine (overrides DEN4J_TYPE).")
+            description = "The den type: local_user, local_machine or s3 (overrides DEN4J_TYPE).")
     String denType;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
@@ -141,7 +152,31 @@ public final class DenCommand implements Callable<Integer> {
 
     /** Opens the den; the caller closes it. */
     Den open() {
-        return Den.open(config(), sources());
+        return open(backend);
+    }
+
+    /**
+     * Opens a backend by name ({@code DEN4J_BACKENDS_JSON}), or the den the options and environment
+     * describe when {@code name} is null; the caller closes it.
+     */
+    Den open(String name) {
+        return Den.open(spec(name), config(), sources());
+    }
+
+    /**
+     * The backend to open: {@code --den} and {@code --type} (explicit) win over the backends file, which
+     * wins over {@code DEN4J_*}; with {@code --backend} (or a named backend) and {@code --den}, the named
+     * backend at that location.
+     *
+     * @throws org.den4j.den.DenConfigException when no backend has the name (listing the known ones)
+     */
+    BackendSpec spec(String name) {
+        DenConfig config = config();
+        if (name == null && (denPath != null || denType != null)) {
+            return config.backendSpec();
+        }
+        BackendSpec spec = Backends.of(config, env).spec(name);
+        return denPath != null ? spec.withLocation(denPath.toString()) : spec;
     }
 
     /**
@@ -149,13 +184,16 @@ public final class DenCommand implements Callable<Integer> {
      * not a new empty den; the caller closes it.
      */
     Den openExisting() {
+        BackendSpec spec = spec(backend);
         DenConfig config = config();
-        if (config.path() != null && config.type().isLocal() && !java.nio.file.Files.exists(config.localRoot())) {
+        if (spec.type().isLocal() && spec.location() != null && !java.nio.file.Files.exists(spec.localRoot(config))) {
+            String source = denPath != null ? "--den" : BackendSpec.ENVIRONMENT.equals(spec.name()) ? "DEN4J_PATH"
+                    : "backend " + spec.name();
             throw new org.den4j.den.DenConfigException(denPath != null ? "--den" : "DEN4J_PATH", "Den path "
-                    + config.localRoot() + " does not exist; check " + (denPath != null ? "--den" : "DEN4J_PATH")
+                    + spec.localRoot(config) + " does not exist; check " + source
                     + ", or push a model there to create the den");
         }
-        return Den.open(config, sources());
+        return Den.open(spec, config, sources());
     }
 
     /** A progress bar on the error stream of {@code cl}, drawn for work over {@link Den#PROGRESS_THRESHOLD}. */

@@ -34,9 +34,6 @@ final class RunCommand extends Subcommand {
             + "references.")
     Path mapper;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "A named backend from DEN4J_BACKENDS_JSON.")
-    String backend;
-
     @Option(names = "--save", paramLabel = "PREFIX", description = "Model saves under PREFIX (e.g. den-save:) "
             + "become den pushes.")
     String save;
@@ -54,7 +51,7 @@ final class RunCommand extends Subcommand {
     int run(Den none) throws InterruptedException {
         InjectedLaunch.Builder builder = InjectedLaunch.builder(target)
                 .jbang(InjectedLaunch.findJbang(Path.of(""), parent.env()))
-                .prefix(prefix).mapper(mapper).backend(backend).save(save);
+                .prefix(prefix).mapper(mapper).backend(parent.backend).save(save);
         if (withInjection) {
             builder.agent(AgentJar.find(parent.env()));
         }

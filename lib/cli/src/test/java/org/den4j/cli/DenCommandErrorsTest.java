@@ -174,9 +174,9 @@ class DenCommandErrorsTest {
 
     @Test
     void remoteDenTypeWithoutBackendSaysSo() {
-        assertFails(2, "Den type s3 has no backend provider on the class path; add org.den4j:den4j-den-s3 to the "
-                + "class path, or use local_user or local_machine (providers found: http)",
-                new Cli(denDir, Map.of("DEN4J_TYPE", "S3")).den("list"));
+        assertFails(2, "Den type hf has no backend provider on the class path; no hf den provider exists yet; fetch "
+                + "or import Hub models with hf:org/name@REV references, or use local_user or local_machine",
+                new Cli(denDir, Map.of("DEN4J_TYPE", "HF")).den("list"));
     }
 
     @Test

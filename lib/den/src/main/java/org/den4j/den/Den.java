@@ -186,25 +186,22 @@ public final class Den implements AutoCloseable {
             return new Den(new LocalBackend(spec.localRoot(config), spec.type() == DenType.LOCAL_MACHINE), config,
                     Clock.systemUTC(), sources);
         }
-        List<String> known = new ArrayList<>();
         for (DenBackend.Provider provider : java.util.ServiceLoader.load(DenBackend.Provider.class)) {
             if (provider.type() == spec.type()) {
                 DenBackend remote = provider.open(spec);
                 return provider.cached() ? openCached(remote, spec, config, sources)
                         : new Den(remote, config, Clock.systemUTC(), sources);
             }
-            known.add(provider.type().configName());
         }
-        String module = switch (spec.type()) {
-            case S3 -> "org.den4j:den4j-den-s3";
-            case HF -> "org.den4j:den4j-hub";
-            default -> "org.den4j:den4j-den";
+        String fix = switch (spec.type()) {
+            case S3 -> "add org.den4j:den4j-den-s3 to the class path";
+            case HF -> "no hf den provider exists yet; fetch or import Hub models with hf:org/name@REV references";
+            default -> "add the module that provides it to the class path";
         };
         throw new DenConfigException(BackendSpec.ENVIRONMENT.equals(spec.name()) ? "DEN4J_TYPE" : spec.name(),
                 "Den type " + spec.type().configName() + (BackendSpec.ENVIRONMENT.equals(spec.name()) ? ""
-                        : " (backend " + spec.name() + ")") + " has no backend provider on the class path; add " + module
-                        + " to the class path, or use local_user or local_machine"
-                        + (known.isEmpty() ? "" : " (providers found: " + String.join(", ", known) + ")"));
+                        : " (backend " + spec.name() + ")") + " has no backend provider on the class path; " + fix
+                        + ", or use local_user or local_machine");
     }
 
     /**
@@ -750,6 +747,156 @@ public final class Den implements AutoCloseable {
         }
         throw new DenException("Could not claim a version number for " + name + " after 1000 attempts; too many "
                 + "concurrent pushes of this name");
+    }
+
+    // ---------------------------------------------------------------- between dens
+
+    /**
+     * Copies models that {@code target} lacks into it: every live model, or those {@code refs} name.
+     * Only blobs the target does not hold travel (each verified by SHA-256 on the way); descriptions,
+     * tags, registry metadata, aliases and lineage come along, parents before their derivatives.
+     *
+     * @param refs the models to copy, or empty for every model
+     * @throws ModelNotFoundException when a reference names no model here
+     * @throws CorruptBlobException when a blob read here does not match its digest (nothing of that model
+     *     becomes visible in the target)
+     */
+    public TransferReport sync(Den target, List<String> refs, ProgressListener progress) {
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        Catalog.View view = view();
+        List<ModelInfo> models = new ArrayList<>();
+        if (refs == null || refs.isEmpty()) {
+            models.addAll(view.live());
+        } else {
+            for (String ref : refs) {
+                models.add(resolve(view, ModelRef.parse(ref)));
+            }
+        }
+        // Parents first, so each derivative can name its parent in the target.
+        Map<String, ModelInfo> byDigest = new HashMap<>();
+        for (ModelInfo m : view.live()) {
+            byDigest.putIfAbsent(m.digest(), m);
+        }
+        List<ModelInfo> ordered = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ModelInfo m : models) {
+            addWithAncestors(m, byDigest, ordered, seen);
+        }
+        Transfer t = new Transfer();
+        for (ModelInfo m : ordered) {
+            copyModel(m, target, listener, t);
+        }
+        return new TransferReport(t.copied, t.alreadyThere, t.blobsCopied, t.bytesCopied, t.blobsSkipped,
+                t.bytesSkipped);
+    }
+
+    /**
+     * Copies a model to {@code target} (as {@link #sync}), then deletes it here.
+     *
+     * @param force delete here even when other models here derive from it
+     * @throws ModelInUseException when derivatives exist here and {@code force} is false (nothing is copied)
+     */
+    public TransferReport move(String ref, Den target, boolean force, ProgressListener progress) {
+        ModelInfo model = show(ref);
+        if (!force) {
+            List<String> derivatives = childrenByParent(view()).getOrDefault(model.digest(), List.of()).stream()
+                    .map(ModelInfo::ref).toList();
+            if (!derivatives.isEmpty()) {
+                throw new ModelInUseException(model.ref(), derivatives);
+            }
+        }
+        TransferReport report = sync(target, List.of(model.ref()), progress);
+        delete(model.ref(), force);
+        return report;
+    }
+
+    private static void addWithAncestors(ModelInfo m, Map<String, ModelInfo> byDigest, List<ModelInfo> out,
+            Set<String> seen) {
+        if (m.parent() != null && byDigest.containsKey(m.parent()) && !seen.contains(m.parent() + "|" + byDigest.get(
+                m.parent()).ref())) {
+            addWithAncestors(byDigest.get(m.parent()), byDigest, out, seen);
+        }
+        if (seen.add(m.digest() + "|" + m.ref())) {
+            out.add(m);
+        }
+    }
+
+    private static final class Transfer {
+        final List<String> copied = new ArrayList<>();
+        final List<String> alreadyThere = new ArrayList<>();
+        int blobsCopied;
+        long bytesCopied;
+        int blobsSkipped;
+        long bytesSkipped;
+    }
+
+    private void copyModel(ModelInfo model, Den target, ProgressListener progress, Transfer t) {
+        Optional<ModelInfo> existing = target.viewOf(model.name()).versionsOf(model.name()).stream()
+                .filter(m -> m.digest().equals(model.digest())).findFirst();
+        if (existing.isPresent()) {
+            t.alreadyThere.add(existing.get().ref());
+            return;
+        }
+        Manifest manifest = readManifest(model);
+        try (DenBackend.Staging staging = target.backend.openStaging()) {
+            progress.start("copy " + model.ref() + " to " + target.location(), manifest.size());
+            try {
+                Set<String> done = new HashSet<>();
+                for (FileEntry file : manifest.files()) {
+                    if (!done.add(file.sha256())) {
+                        continue;
+                    }
+                    OptionalLong there = target.backend.blobSize(file.sha256());
+                    if (there.isPresent() && there.getAsLong() == file.size()) {
+                        target.backend.touchBlob(file.sha256());
+                        t.blobsSkipped++;
+                        t.bytesSkipped += file.size();
+                        progress.advance(file.size());
+                        continue;
+                    }
+                    Path tmp = staging.directory().resolve(file.sha256());
+                    Optional<Path> local = backend.localBlob(file.sha256());
+                    if (local.isPresent()) {
+                        Files.copy(local.get(), tmp);
+                        progress.advance(file.size());
+                    } else {
+                        backend.download(file.sha256(), file.size(), tmp, progress::advance);
+                    }
+                    String actual = Sha256.of(tmp, n -> { });
+                    if (!actual.equals(file.sha256()) || Files.size(tmp) != file.size()) {
+                        throw new CorruptBlobException(model.ref(), file.path(), file.sha256(), null, "read "
+                                + Files.size(tmp) + " bytes with sha256 " + actual + " from den " + location()
+                                + "; nothing was copied to " + target.location());
+                    }
+                    target.backend.putBlob(file.sha256(), tmp);
+                    t.blobsCopied++;
+                    t.bytesCopied += file.size();
+                }
+            } finally {
+                progress.finish();
+            }
+            target.backend.create(manifestKey(model.digest()), Json.bytes(manifest));
+            ModelInfo parent = null;
+            if (model.parent() != null) {
+                String parentName = model.parentRef() == null ? null : ModelRef.parse(model.parentRef()).name();
+                parent = parentName == null || !target.has(parentName) ? null : target.viewOf(parentName)
+                        .versionsOf(parentName).stream().filter(p -> p.digest().equals(model.parent())).findFirst()
+                        .orElse(null);
+            }
+            PushRequest request = new PushRequest(staging.directory(), model.name(), model.description(), model.tags(),
+                    parent == null ? null : parent.ref(), model.metadata(), ProgressListener.NONE);
+            PushResult result = target.commitVersion(request, manifest, model.digest(), parent, 0, 0);
+            t.copied.add(result.model().ref());
+            // Aliases that point at this version here point at the copy there.
+            for (Map.Entry<String, Integer> alias : aliases(model.name()).entrySet()) {
+                if (alias.getValue() == model.version()) {
+                    target.changeAlias(model.name(), alias.getKey(), result.model().version());
+                }
+            }
+        } catch (IOException e) {
+            throw new DenException("Copy of " + model.ref() + " from den " + location() + " to den " + target.location()
+                    + " failed: " + e + "; nothing was made visible there, run it again (blobs already copied stay)", e);
+        }
     }
 
     // ---------------------------------------------------------------- metadata, delete, aliases

@@ -80,4 +80,16 @@ class BackendsTest {
         e = assertThrows(DenConfigException.class, () -> Backends.load(missing, DenConfig.defaults(), Map.of()));
         assertTrue(e.getMessage().contains(missing + " (DEN4J_BACKENDS_JSON) does not exist"), e.getMessage());
     }
+
+    @Test
+    void exampleBackendsFileInConfigParses() {
+        Path example = Path.of("../../config/backends.example.json");
+        Map<String, String> env = Map.of("TEAM_S3_ACCESS_KEY_ID", "k", "TEAM_S3_SECRET_ACCESS_KEY", "s");
+        Backends backends = Backends.load(example, DenConfig.defaults(), env);
+        assertEquals("laptop", backends.defaultName());
+        assertEquals(List.of("aws", "lab", "laptop", "team"), backends.names());
+        assertEquals("k", backends.spec("team").credentials().get("access_key_id"));
+        assertEquals(EvictionPolicy.LRU, backends.spec("team").cache().evictionPolicy());
+        assertEquals("clinical", backends.spec("aws").credentials().get("profile"));
+    }
 }
