@@ -247,4 +247,37 @@ class AgentJvmIT {
         }
         assertFalse(Files.exists(empty), "the default backend was not opened");
     }
+
+    @Test
+    void backendOptionReachesADenServerThroughTheHttpDenType() throws Exception {
+        try (org.den4j.serve.den.DenServer server = org.den4j.serve.den.DenServer.builder(root)
+                .keys(org.den4j.serve.den.ApiKeys.of("reader", "s3cret-reader-key",
+                        org.den4j.serve.den.ApiKeys.Scope.READ)).port(0).start()) {
+            Path backends = tmp.resolve("http-backends.json");
+            Files.writeString(backends, "{\"default_backend\": \"team\", \"backends\": {\"team\": {\"type\": \"http\", "
+                    + "\"host\": \"" + server.url() + "\", \"credentials\": {\"token\": \"env:TEAM_DEN_KEY\"}, "
+                    + "\"cache\": {\"path\": \"" + tmp.resolve("http-cache") + "\"}}}}");
+            List<String> run = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Dai.djl.offline=true", "-javaagent:" + agentJar + "=prefix=den:,backend=team",
+                    "-cp", programClassPath(), ModelApp.class.getName(), "tokenizer", "den:acme/tok"));
+            for (String key : List.of("s3cret-reader-key", "wrong-key")) {
+                ProcessBuilder pb = new ProcessBuilder(run).redirectErrorStream(true);
+                pb.environment().put("DEN4J_BACKENDS_JSON", backends.toString());
+                pb.environment().put("TEAM_DEN_KEY", key);
+                pb.environment().remove("DEN4J_PATH");
+                pb.environment().keySet().removeIf(k -> k.startsWith("DEN4J_AGENT_"));
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue(), out);
+                if (key.startsWith("s3cret")) {
+                    assertTrue(out.contains("tokenizer den:acme/tok -> [1, 2, 3]\n"), out);
+                } else {
+                    assertTrue(out.contains("tokenizer den:acme/tok failed: java.io.IOException: den4j agent: cannot"),
+                            out);
+                    assertTrue(out.contains("401") || out.contains("not one of this server's keys"), out);
+                }
+            }
+        }
+    }
 }
