@@ -245,9 +245,25 @@ public final class HttpBackend implements DenBackend {
             HttpRequest.Builder b = request(docPath(key)).header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(content));
             return expectedEtag == null ? b.header("If-None-Match", "*") : b.header("If-Match", quote(expectedEtag));
-        }, "write document " + key, 412);
+        }, describeWrite(key), 412);
         r.body().close();
         return r.statusCode() != 412;
+    }
+
+    /** What a document write means, for messages: "record version 2 of acme/tiny" rather than its key. */
+    private static String describeWrite(String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("models/(.+)/@versions/(\\d+)\\.json").matcher(key);
+        if (m.matches()) {
+            return "record version " + m.group(2) + " of " + m.group(1);
+        }
+        m = java.util.regex.Pattern.compile("models/(.+)/@aliases\\.json").matcher(key);
+        if (m.matches()) {
+            return "change the aliases of " + m.group(1);
+        }
+        if (key.startsWith("manifests/")) {
+            return "store the manifest " + key.substring("manifests/".length()).replace(".json", "");
+        }
+        return "write document " + key;
     }
 
     @Override
