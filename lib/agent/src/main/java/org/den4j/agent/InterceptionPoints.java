@@ -34,8 +34,8 @@ import net.bytebuddy.jar.asm.Type;
  * </ul>
  * To add a point, add a line; to add a kind of entry code, add an {@link Action}, its hook and its few
  * bytecode lines in {@code enter}. Names without the prefix pass untouched: every hook returns its
- * argument unchanged for them. den4j's own loaders are not intercepted: they call
- * {@link DenInjection#resolve(String)}.
+ * argument unchanged for them. den4j's own model and adapter loaders ({@code org.den4j.lm}) are points
+ * like DJL's, so the lm module needs no agent code.
  *
  * <p>The entry code is written with the ASM that ships inside ByteBuddy rather than ByteBuddy's
  * {@code Advice}: measured here, ByteBuddy's first transformation of a DJL class cost about 750 ms and its
@@ -78,7 +78,14 @@ final class InterceptionPoints {
             new Point("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer", "newInstance",
                     "(Ljava/lang/String;Ljava/util/Map;)", Action.TOKENIZER_NAME, "java.lang.IllegalArgumentException"),
             new Point("ai.djl.BaseModel", "save", "(Ljava/nio/file/Path;Ljava/lang/String;)", Action.SAVE,
-                    "java.io.IOException"));
+                    "java.io.IOException"),
+            // den4j's own loaders: a language model folder, its weights, a LoRA adapter folder
+            new Point("org.den4j.lm.LanguageModel", "load", "(Ljava/nio/file/Path;", Action.PATH,
+                    "org.den4j.lm.LmException"),
+            new Point("org.den4j.lm.Qwen2Model", "load", "(Ljava/nio/file/Path;", Action.PATH,
+                    "org.den4j.lm.LmException"),
+            new Point("org.den4j.lm.LoraAdapter", "load", "(Ljava/nio/file/Path;", Action.PATH,
+                    "org.den4j.lm.LmException"));
 
     private static final String HOOKS = Type.getInternalName(Hooks.class);
 

@@ -280,4 +280,35 @@ class AgentJvmIT {
             }
         }
     }
+
+    @Test
+    void densOwnLanguageModelLoaderIsRedirected() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("lm-src"));
+        Files.writeString(folder.resolve("config.json"), """
+                {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 8,
+                 "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1,
+                 "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "tie_word_embeddings": true, "vocab_size": 8,
+                 "max_position_embeddings": 32, "torch_dtype": "float32"}
+                """);
+        Files.writeString(folder.resolve("tokenizer.json"), TinyDen.TOKENIZER_JSON);
+        String lmSnapshot;
+        try (Den den = Den.at(root)) {
+            den.push(PushRequest.builder(folder, "acme/lm-no-weights").build());
+            lmSnapshot = den.fetch("acme/lm-no-weights").toString();
+        }
+        // the whole test class path but the unshaded agent classes, which the agent jar brings relocated
+        String cp = Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                .split(File.pathSeparator)).filter(e -> !e.replace('\\', '/').endsWith("lib/agent/target/classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+        Result r = launch(List.of("-javaagent:" + agentJar + "=prefix=den:"), cp, org.den4j.agent.app.LmApp.class,
+                "den:acme/lm-no-weights", "den:acme/lm-no-weight");
+        String out = r.out();
+        assertEquals(0, r.exit(), out);
+        // served from the den's folder, whose missing weights the loader then reports by that folder's path
+        assertTrue(out.contains("lm den:acme/lm-no-weights failed: org.den4j.lm."), out);
+        assertTrue(out.contains(lmSnapshot), out);
+        assertTrue(out.contains("lm den:acme/lm-no-weight failed: org.den4j.lm.LmException: den4j agent: cannot load "
+                + "'den:acme/lm-no-weight'"), out);
+        assertTrue(out.contains("did you mean acme/lm-no-weights?"), out);
+    }
 }
