@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
  * }</pre>
  */
 @Command(name = "export-model", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Exports a Qwen2 model (a Hugging Face folder or a den reference) to GGUF v3 for llama.cpp and "
-                + "LM Studio, or to a safetensors folder. Prints the file or folder written.",
+        description = "Exports a Qwen2 model (a Hugging Face folder or a den reference), optionally with a LoRA "
+                + "adapter folded in, to GGUF v3 for llama.cpp and LM Studio, or to a safetensors folder. Prints the "
+                + "file or folder written.",
         footerHeading = "%nLM Studio:%n",
         footer = {"  LM Studio finds GGUF files under its models folder as PUBLISHER/MODEL/FILE.gguf, e.g.",
                 "  --out ~/.lmstudio/models/den4j/qwen2-kit/qwen2-kit-q8_0.gguf"},
@@ -38,6 +39,10 @@ public final class ExportModelCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR|DEN_REF",
             description = "Hugging Face folder, or a den reference such as den4j/qwen2-kit@1")
     String model;
+
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "PEFT LoRA adapter folder to fold into the weights before exporting")
+    Path adapter;
 
     @Option(names = "--format", required = true, paramLabel = "gguf|safetensors", description = "output format")
     String format;
@@ -60,18 +65,35 @@ public final class ExportModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String kind = format.toLowerCase(Locale.ROOT);
+        if (!kind.equals("gguf") && !kind.equals("safetensors")) {
+            throw new LmException("'" + format + "' is not an export format; use gguf or safetensors");
+        }
+        GgmlType ggufType = kind.equals("gguf") ? GgmlType.ofName(dtype == null ? "f16" : dtype) : null;
         Path modelDir = resolve(model);
         ProgressBar progress = new ProgressBar(System.err, 8L << 20);
+        Path merged = null;
         Path written;
-        switch (format.toLowerCase(Locale.ROOT)) {
-            case "gguf" -> {
-                GgmlType type = GgmlType.ofName(dtype == null ? "f16" : dtype);
-                Qwen2GgufExport.export(modelDir, type, out, progress);
-                written = out.toAbsolutePath();
+        try {
+            if (adapter != null && kind.equals("gguf")) {
+                merged = Files.createTempDirectory(out.toAbsolutePath().getParent() == null ? Path.of(".")
+                        : Files.createDirectories(out.toAbsolutePath().getParent()), ".merged-").resolve("model");
+                modelDir = ModelExport.mergeAdapter(modelDir, adapter, "f32", merged);
             }
-            case "safetensors" -> written = ModelExport.toSafetensors(modelDir, dtype == null ? "f32" : dtype, out,
-                    progress);
-            default -> throw new LmException("'" + format + "' is not an export format; use gguf or safetensors");
+            if (kind.equals("gguf")) {
+                Qwen2GgufExport.export(modelDir, ggufType, out, progress);
+                written = out.toAbsolutePath();
+            } else if (adapter != null) {
+                written = ModelExport.mergeAdapter(modelDir, adapter, dtype == null ? "f32" : dtype, out);
+            } else {
+                written = ModelExport.toSafetensors(modelDir, dtype == null ? "f32" : dtype, out, progress);
+            }
+        } catch (java.io.IOException e) {
+            throw new LmException("cannot make a temporary folder beside " + out + ": " + e.getMessage(), e);
+        } finally {
+            if (merged != null) {
+                ModelKit.deleteTree(merged.getParent());
+            }
         }
         spec.commandLine().getOut().println(written);
         spec.commandLine().getOut().flush();

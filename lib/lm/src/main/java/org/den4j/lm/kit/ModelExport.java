@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.den4j.den.ProgressListener;
+import org.den4j.lm.LanguageModel;
 import org.den4j.lm.LmException;
+import org.den4j.lm.LoraAdapter;
 import org.den4j.lm.io.DType;
 import org.den4j.lm.io.Qwen2Config;
 import org.den4j.lm.io.Safetensors;
@@ -18,7 +20,8 @@ import org.den4j.lm.io.Tensor;
 
 /**
  * Writes a Hugging Face model folder in another form: a safetensors folder with its weights in
- * another dtype, or (through {@link org.den4j.lm.gguf.Qwen2GgufExport}) a GGUF file.
+ * another dtype, the model with a LoRA adapter merged into it, or (through
+ * {@link org.den4j.lm.gguf.Qwen2GgufExport}) a GGUF file.
  *
  * <p>The files that are not weights ({@code tokenizer.json}, {@code tokenizer_config.json},
  * {@code generation_config.json}, ...) are copied; {@code config.json} gets the new
@@ -39,13 +42,7 @@ public final class ModelExport {
      *     the model folder is not a Qwen2 model
      */
     public static Path toSafetensors(Path modelDir, String dtype, Path out, ProgressListener progress) {
-        DType type = switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "f32", "float32" -> DType.F32;
-            case "f16", "float16" -> DType.F16;
-            case "bf16", "bfloat16" -> DType.BF16;
-            default -> throw new LmException("'" + dtype + "' is not a dtype for a safetensors export; use f32, f16 "
-                    + "or bf16 (q8_0 is for --format gguf)");
-        };
+        DType type = safetensorsType(dtype);
         Qwen2Config config = Qwen2Config.read(modelDir);
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target) && !isEmptyDir(target)) {
@@ -84,6 +81,47 @@ public final class ModelExport {
         } finally {
             ModelKit.deleteTree(tmp);
         }
+    }
+
+    /**
+     * Writes {@code modelDir} with the PEFT LoRA adapter in {@code adapterDir} folded into its
+     * weights ({@code W += B A * alpha/r}) as a new Hugging Face folder {@code out}.
+     *
+     * @param dtype weights type of the folder: {@code f32}, {@code f16} or {@code bf16}
+     * @throws LmException if the adapter is missing, made for another model or rank, or {@code out} exists
+     */
+    public static Path mergeAdapter(Path modelDir, Path adapterDir, String dtype, Path out) {
+        DType type = safetensorsType(dtype);
+        if (!Files.isRegularFile(adapterDir.resolve(LoraAdapter.CONFIG_FILE))) {
+            throw new LmException("adapter folder " + adapterDir + " has no " + LoraAdapter.CONFIG_FILE
+                    + "; pass a PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors)");
+        }
+        Path target = out.toAbsolutePath().normalize();
+        if (Files.exists(target) && !isEmptyDir(target)) {
+            throw new LmException("output " + target + " already exists; pass a new folder for the merged model");
+        }
+        try {
+            Files.deleteIfExists(target);
+        } catch (IOException e) {
+            throw new LmException("cannot replace the empty folder " + target + ": " + e.getMessage(), e);
+        }
+        try (LanguageModel lm = LanguageModel.load(modelDir, "cpu", "float32");
+                LoraAdapter adapter = LoraAdapter.load(adapterDir, lm.model())) {
+            lm.model().attachAdapter(adapter);
+            lm.model().mergeAdapter();
+            lm.save(target, type);
+        }
+        return target;
+    }
+
+    static DType safetensorsType(String dtype) {
+        return switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "f32", "float32" -> DType.F32;
+            case "f16", "float16" -> DType.F16;
+            case "bf16", "bfloat16" -> DType.BF16;
+            default -> throw new LmException("'" + dtype + "' is not a dtype for a safetensors export; use f32, f16 "
+                    + "or bf16 (q8_0 is for --format gguf)");
+        };
     }
 
     private static boolean isEmptyDir(Path dir) {
