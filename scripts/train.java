@@ -68,6 +68,10 @@ class train implements Callable<Integer> {
     @Option(names = "--max-steps", paramLabel = "N", description = "Overrides training.max_steps.")
     Integer maxSteps;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "PyTorch CPU threads (default: PyTorch's choice, one per core).")
+    Integer threads;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -77,6 +81,9 @@ class train implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainingConfig c = TrainingConfig.read(config);
+        if (threads != null) {
+            org.den4j.lm.Devices.setCpuThreads(threads);
+        }
         String ref = model != null ? model : c.model().path() != null ? c.model().path().toString() : c.model().name();
         PrintWriter err = spec.commandLine().getErr();
         String precision = switch (c.model().dtype()) {

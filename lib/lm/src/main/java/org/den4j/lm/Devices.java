@@ -99,6 +99,22 @@ public final class Devices {
         }
     }
 
+    /**
+     * Sets PyTorch's intra-op CPU threads for this process (a process-wide PyTorch setting).
+     *
+     * <p>One thread is often faster for small models, and on machines whose cores are busy with
+     * other work: PyTorch's worker threads then spend their time waiting for each other.
+     *
+     * @throws IllegalArgumentException when {@code threads} is not positive
+     */
+    public static void setCpuThreads(int threads) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("CPU threads must be positive, got " + threads);
+        }
+        Engine.getEngine("PyTorch");
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+
     private static boolean isAppleSilicon() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);

@@ -53,7 +53,7 @@ public final class Qwen2Model implements AutoCloseable {
     public static final List<String> PROJECTIONS = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
             "up_proj", "down_proj");
     private static final float MASKED = -1e30f;
-    private static final long CHUNK_ELEMENTS = 8L << 20;
+    private static final long CHUNK_ELEMENTS = 1L << 20;
 
     private final Qwen2Config config;
     private final NDManager manager;
@@ -361,7 +361,7 @@ public final class Qwen2Model implements AutoCloseable {
                 }
             }
             NDArray posArray = m.create(positions, new Shape(batch, length)).toDevice(device(), false);
-            NDArray biasArray = m.create(bias, new Shape(batch, 1, length, total)).toDevice(device(), false);
+            NDArray biasArray = m.create(bias, new Shape(batch, 1, 1, length, total)).toDevice(device(), false);
             NDArray ids = inputIds.toType(DataType.INT64, false).toDevice(device(), false);
             NDArray x = JniUtils.embedding((PtNDArray) ids, (PtNDArray) weight("model.embed_tokens.weight"), false);
             NDArray[] rope = rope(posArray);
@@ -439,13 +439,16 @@ public final class Qwen2Model implements AutoCloseable {
             newCache.add(k);
             newCache.add(v);
         }
+        // Grouped-query attention without copying keys and values per query head: query head h uses
+        // key/value head h / groups (Transformers' repeat_kv), so view queries as (kv head, group).
         int groups = heads / kvHeads;
-        NDArray kr = groups == 1 ? k : k.repeat(1, groups);
-        NDArray vr = groups == 1 ? v : v.repeat(1, groups);
-        NDArray scores = Scalars.mul(q.matMul(kr.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d));
+        NDArray q5 = q.reshape(batch, kvHeads, groups, length, d);
+        NDArray k5 = k.expandDims(2);
+        NDArray v5 = v.expandDims(2);
+        NDArray scores = Scalars.mul(q5.matMul(k5.transpose(0, 1, 2, 4, 3)), 1.0 / Math.sqrt(d));
         NDArray weightsF32 = JniUtils.softmax((PtNDArray) scores.toType(DataType.FLOAT32, false).add(bias), -1,
                 DataType.FLOAT32);
-        NDArray attn = weightsF32.toType(dataType, false).matMul(vr)
+        NDArray attn = weightsF32.toType(dataType, false).matMul(v5).reshape(batch, heads, length, d)
                 .transpose(0, 2, 1, 3).reshape(batch, length, (long) heads * d);
         x = x.add(project(attn, p + "self_attn.o_proj", false));
         NDArray h2 = rmsNorm(x, weight(p + "post_attention_layernorm.weight"));

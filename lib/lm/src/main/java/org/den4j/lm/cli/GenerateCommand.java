@@ -75,6 +75,10 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "auto, float32 or float16 (default: auto: float32 on CPU, float16 on GPU).")
     String precision;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "PyTorch CPU threads (default: PyTorch's choice, one per core).")
+    Integer threads;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -113,6 +117,9 @@ public final class GenerateCommand implements Callable<Integer> {
                 ? GenerationConfig.greedy(maxNewTokens)
                 : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed).withTopK(topK);
         config = config.withStopStrings(stops);
+        if (threads != null) {
+            org.den4j.lm.Devices.setCpuThreads(threads);
+        }
         Path folder = ModelFolders.resolve(model);
         try (LanguageModel lm = LanguageModel.load(folder, device, precision)) {
             LoraAdapter lora = null;
