@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS org.den4j:den4j-lm:0.1.0
+//DEPS org.den4j:den4j-bench:0.1.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS info.picocli:picocli:4.7.6
 //JAVA_OPTIONS -Dai.djl.offline=true
@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.den4j.bench.BenchCli;
 import org.den4j.bench.BenchReport;
-import org.den4j.lm.bench.LmBenchmark;
+import org.den4j.bench.LmBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package org.den4j.lm.bench;
+package org.den4j.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.den4j.bench.BenchReport;
-import org.den4j.bench.Measurement;
 import org.den4j.bench.Measurement.Verdict;
 import org.den4j.lm.Devices;
 import org.den4j.lm.GenerationConfig;

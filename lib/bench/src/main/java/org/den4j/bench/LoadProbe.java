@@ -1,4 +1,4 @@
-package org.den4j.lm.bench;
+package org.den4j.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
