@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,14 @@ import org.den4j.den.ModelMetadata;
 import org.den4j.den.ProgressBar;
 import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import org.den4j.lm.LmException;
+import org.den4j.lm.Qwen2Model;
+import org.den4j.lm.Trainer;
+import org.den4j.lm.TrainerOptions;
+import org.den4j.lm.TrainingExample;
+import org.den4j.lm.TrainingResult;
 import org.den4j.lm.io.Qwen2Config;
 import org.den4j.lm.io.Safetensors;
 import org.den4j.lm.tokenizer.BpeTokenizer;
@@ -39,6 +47,8 @@ import org.den4j.lm.tokenizer.BpeTrainer;
 public final class ModelKit {
     /** The den name the kit's model is pushed under by default. */
     public static final String DEFAULT_NAME = "den4j/qwen2-kit";
+    /** Peak learning rate of the pre-training (small models from scratch take a large one). */
+    static final double PRETRAINING_LEARNING_RATE = 2e-3;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final KitSize size;
@@ -75,6 +85,9 @@ public final class ModelKit {
                 size.layers(), size.heads(), size.kvHeads(), 1e-6, 10000.0, true, size.contextLength(), eos,
                 List.of(eos), "float32");
         Path tmp = null;
+        Path trainDir = null;
+        TrainingResult training = null;
+        long trainTokens = 0;
         try {
             Files.createDirectories(target.getParent());
             tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
@@ -83,6 +96,29 @@ public final class ModelKit {
             writeGenerationConfig(tmp, eos);
             Safetensors.writeModel(tmp, RandomInitialization.weights(config, seed, RandomInitialization.DEFAULT_STD),
                     Map.of("format", "pt"), Long.MAX_VALUE);
+            if (size.trainSteps() > 0) {
+                List<TrainingExample> sequences = sequences(corpus, tokenizer, eos, size.sequenceLength());
+                int held = sequences.size() >= 20 ? Math.max(1, sequences.size() / 20) : 0;
+                List<TrainingExample> validation = sequences.subList(sequences.size() - held, sequences.size());
+                List<TrainingExample> train = sequences.subList(0, sequences.size() - held);
+                trainDir = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-train-");
+                log.printf(java.util.Locale.ROOT, "pre-training %d steps on %d sequences of %d tokens (%d held out)%n",
+                        size.trainSteps(), train.size(), size.sequenceLength(), held);
+                try (Qwen2Model model = Qwen2Model.load(tmp, Device.cpu(), DataType.FLOAT32)) {
+                    TrainerOptions options = TrainerOptions.builder(trainDir).maxSteps(size.trainSteps())
+                            .batchSize(size.batchSize()).learningRate(PRETRAINING_LEARNING_RATE).weightDecay(0.01)
+                            .warmupSteps(Math.max(1, size.trainSteps() / 10)).scheduler("cosine")
+                            .maxLength(size.sequenceLength()).seed(seed).build();
+                    training = new Trainer(model, options).train(train, validation);
+                }
+                trainTokens = (long) training.steps() * size.batchSize() * size.sequenceLength();
+                Files.move(trainDir.resolve(Safetensors.MODEL_FILE), tmp.resolve(Safetensors.MODEL_FILE),
+                        StandardCopyOption.REPLACE_EXISTING);
+                Path metrics = trainDir.resolve("metrics.jsonl");
+                if (Files.isRegularFile(metrics)) {
+                    Files.move(metrics, tmp.resolve("pretraining_metrics.jsonl"));
+                }
+            }
             Files.deleteIfExists(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
@@ -90,9 +126,38 @@ public final class ModelKit {
             throw new LmException("cannot write the kit model into " + target + ": " + e.getMessage(), e);
         } finally {
             deleteTree(tmp);
+            deleteTree(trainDir);
         }
         return new KitReport(target, tokenizer.vocabSize(), config.parameterCount(), corpus.documents().size(),
-                corpus.characters(), 0, 0, Double.NaN, (System.nanoTime() - start) / 1e9);
+                corpus.characters(), training == null ? 0 : training.steps(), trainTokens,
+                training == null ? Double.NaN : training.finalLoss(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The corpus as pre-training sequences: every document's tokens followed by
+     * {@code <|endoftext|>}, concatenated and cut into pieces of {@code length} tokens.
+     *
+     * @throws LmException if the corpus does not fill one sequence
+     */
+    static List<TrainingExample> sequences(NoteCorpus corpus, BpeTokenizer tokenizer, int eos, int length) {
+        List<TrainingExample> out = new ArrayList<>();
+        int[] buffer = new int[length];
+        int filled = 0;
+        for (String doc : corpus.documents()) {
+            int[] ids = tokenizer.encode(doc);
+            for (int i = 0; i <= ids.length; i++) {
+                buffer[filled++] = i < ids.length ? ids[i] : eos;
+                if (filled == length) {
+                    out.add(TrainingExample.allTokens(buffer.clone()));
+                    filled = 0;
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new LmException("corpus " + corpus.source() + " gives fewer than " + length + " tokens; pre-training "
+                    + "needs more text (or pass --steps 0 for random weights only)");
+        }
+        return out;
     }
 
     /** Writes {@code generation_config.json}: greedy by default, stops at {@code <|endoftext|>}. */

@@ -31,13 +31,16 @@ class ModelKitTest {
     static Path dir;
     static Path corpus;
     static Path kit;
+    /** Pre-training steps of the test's kit: enough to see the loss fall, few for CI time. */
+    static final int STEPS = 10;
 
     @BeforeAll
     static void buildQuickKit() throws Exception {
         corpus = dir.resolve("notes.txt");
         Files.writeString(corpus, String.join("\n<|endoftext|>\n", TestCorpus.notes(400)));
         kit = dir.resolve("kit");
-        Run run = run(LmKitCommand.commandLine(), "--corpus", corpus.toString(), "--out", kit.toString(), "--quick");
+        Run run = run(LmKitCommand.commandLine(), "--corpus", corpus.toString(), "--out", kit.toString(), "--quick",
+                "--steps", String.valueOf(STEPS));
         assertEquals(0, run.exit, run.err);
         assertEquals(kit.toAbsolutePath().normalize().toString(), run.out.strip());
     }
@@ -75,6 +78,24 @@ class ModelKitTest {
         try (var files = Files.list(dir)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".kit-")), "no temporary folder left");
         }
+    }
+
+    @Test
+    void kitIsPreTrainedAndItsLossFalls() throws Exception {
+        List<String> lines = Files.readAllLines(kit.resolve("pretraining_metrics.jsonl"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<Double> losses = lines.stream().map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).filter(n -> n.hasNonNull("loss")).map(n -> n.get("loss").asDouble()).toList();
+        assertEquals(STEPS, losses.size(), "one loss per step");
+        double first = losses.get(0);
+        double last = losses.get(losses.size() - 1);
+        assertTrue(first > Math.log(400), "starts near uniform over the vocabulary: " + first);
+        assertTrue(last < first - 0.5, "pre-training lowers the loss: " + first + " -> " + last);
     }
 
     @Test
