@@ -1,9 +1,12 @@
 package org.den4j.cli;
 
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 import org.den4j.den.Den;
 import org.den4j.den.DenConfig;
+import org.den4j.den.BackendSpec;
 import org.den4j.den.DenConfigException;
+import org.den4j.den.DenType;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.internal.LocalBackend;
 import org.den4j.serve.den.ApiKeys;
@@ -12,8 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", description = {"Serves the den over HTTP for a team (the http den type and curl reach it).",
-        "Prints the URL, then runs until Ctrl-C. Clients set DEN4J_TYPE=http, DEN4J_REMOTE_HOST=URL and "
-                + "DEN4J_REMOTE_TOKEN=KEY."},
+        "Serves a local den (--den PATH), or any backend (--backend NAME of DEN4J_BACKENDS_JSON, for example an "
+                + "s3 bucket). Prints the URL, then runs until Ctrl-C. Clients set DEN4J_TYPE=http, DEN4J_REMOTE_HOST=URL "
+                + "and DEN4J_REMOTE_TOKEN=KEY."},
         footerHeading = "%nEnvironment:%n",
         footer = {"  DEN4J_SERVE_KEYS_FILE      a key file when --keys is not given",
                 "  DEN4J_SERVE_READ_KEYS, DEN4J_SERVE_WRITE_KEYS, DEN4J_SERVE_ADMIN_KEYS",
@@ -88,11 +92,22 @@ final class ServeCommand extends Subcommand {
                 + (keys.anonymousRead() ? ", reads open to all" : ", every request needs a key");
     }
 
-    private static DenBackend backend(DenConfig config) {
-        if (!config.type().isLocal()) {
-            throw new DenConfigException("--type", "den serve serves a local den for now; den type "
-                    + config.type().configName() + " is not one: pass --den PATH (or DEN4J_TYPE=local_user)");
+    /**
+     * The backend to serve, opened without the local cache: a local den directory, or any backend a
+     * provider opens ({@code --backend NAME} of {@code DEN4J_BACKENDS_JSON}, or {@code DEN4J_TYPE=s3}).
+     */
+    private DenBackend backend(DenConfig config) {
+        BackendSpec spec = parent.spec(parent.backend);
+        if (spec.type().isLocal()) {
+            return new LocalBackend(spec.localRoot(config), spec.type() == DenType.LOCAL_MACHINE);
         }
-        return new LocalBackend(config.localRoot(), config.type() == org.den4j.den.DenType.LOCAL_MACHINE);
+        for (DenBackend.Provider provider : ServiceLoader.load(DenBackend.Provider.class)) {
+            if (provider.type() == spec.type()) {
+                return provider.open(spec);
+            }
+        }
+        throw new DenConfigException(parent.backend != null ? "--backend" : "DEN4J_TYPE", "den serve cannot open "
+                + "backend " + spec.name() + " of type " + spec.type().configName() + ": no provider of that type is "
+                + "on the class path; serve a local den (--den PATH) or add the provider's module");
     }
 }

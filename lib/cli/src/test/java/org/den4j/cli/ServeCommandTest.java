@@ -62,6 +62,35 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void serveTakesANamedBackendOfTheBackendsFile() throws Exception {
+        Path src = tmp.resolve("m");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("config.json"), "{}");
+        assertEquals(0, new Cli(tmp.resolve("team-den")).den("push", src.toString(), "--name", "acme/team").exit());
+        Path backends = tmp.resolve("backends.json");
+        Files.writeString(backends, "{\"default_backend\": \"mine\", \"backends\": {"
+                + "\"mine\": {\"type\": \"local_user\", \"location\": \"" + tmp.resolve("mine") + "\"},"
+                + "\"team\": {\"type\": \"local_user\", \"location\": \"" + tmp.resolve("team-den") + "\"}}}");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                ServeCommandTest.class.getName(), "--backend", "team", "serve", "--port", "0", "--public-read"))
+                .redirectError(tmp.resolve("err.txt").toFile()).redirectOutput(tmp.resolve("out.txt").toFile());
+        pb.environment().put("DEN4J_BACKENDS_JSON", backends.toString());
+        Process p = pb.start();
+        try {
+            String url = firstLine(tmp.resolve("out.txt"), p);
+            assertTrue(url != null && url.startsWith("http://127.0.0.1:"), url + Files.readString(tmp.resolve("err.txt")));
+            HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(url + "/api/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, list.statusCode(), "--public-read lets anyone read");
+            assertTrue(list.body().contains("acme/team"), list.body());
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static String firstLine(Path file, Process p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && p.isAlive()) {
