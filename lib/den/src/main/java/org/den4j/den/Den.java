@@ -698,6 +698,9 @@ public final class Den implements AutoCloseable {
             AtomicLong reusedBytes, Set<Long> parentSizes) throws IOException {
         String relative = dir.relativize(file).toString().replace('\\', '/');
         long size = Files.size(file);
+        if (backend.checksUploads()) {
+            return storeChecked(relative, file, progress, newBytes, reusedBytes);
+        }
         if (parentSizes.contains(size)) {
             // Probably a file the parent has: hash it first and copy nothing if the den holds it.
             String sha = Sha256.of(file, progress::advance);
@@ -722,6 +725,31 @@ public final class Den implements AutoCloseable {
             reusedBytes.addAndGet(copy.size());
         }
         return new FileEntry(relative, copy.size(), copy.sha256());
+    }
+
+    /**
+     * Stores a file on a backend that checks every upload against its digest (a den server): hash the
+     * file, then upload it as it is. No private copy is needed: a file that changes after it was hashed
+     * is refused by the backend, so the push fails instead of storing a blob under a wrong name.
+     */
+    private FileEntry storeChecked(String relative, Path file, ProgressListener progress,
+            AtomicLong newBytes, AtomicLong reusedBytes) throws IOException {
+        AtomicLong hashed = new AtomicLong();
+        String sha = Sha256.of(file, n -> {
+            hashed.addAndGet(n);
+            progress.advance(n);
+        });
+        long bytes = hashed.get(); // what was hashed, even if the file changed size since it was listed
+        OptionalLong existing = backend.blobSize(sha);
+        if (existing.isPresent() && existing.getAsLong() == bytes) {
+            backend.touchBlob(sha);
+            reusedBytes.addAndGet(bytes);
+        } else if (backend.putBlobChecked(sha, file)) {
+            newBytes.addAndGet(bytes);
+        } else {
+            reusedBytes.addAndGet(bytes);
+        }
+        return new FileEntry(relative, bytes, sha);
     }
 
     private PushResult commitVersion(PushRequest request, Manifest manifest, String digest, ModelInfo parent,

@@ -69,6 +69,26 @@ public interface DenBackend extends AutoCloseable {
      */
     boolean putBlob(String digest, Path file) throws IOException;
 
+    /**
+     * True when the backend checks every stored blob against its digest itself (a den server re-hashes
+     * each upload), so a writer may pass it a file it keeps with {@link #putBlobChecked} instead of a
+     * private copy.
+     */
+    default boolean checksUploads() {
+        return false;
+    }
+
+    /**
+     * Stores the blob {@code digest} from a file the caller keeps, for backends that {@link #checksUploads()
+     * check uploads}: content that no longer hashes to {@code digest} (the file changed) is refused.
+     *
+     * @return true when the blob was new
+     * @throws UnsupportedOperationException when the backend does not check uploads
+     */
+    default boolean putBlobChecked(String digest, Path source) throws IOException {
+        throw new UnsupportedOperationException(location() + " does not check uploads; copy the file and use putBlob");
+    }
+
     /** Marks a blob as just used, so garbage collection's grace period starts again. */
     void touchBlob(String digest) throws IOException;
 

@@ -170,15 +170,26 @@ public final class HttpBackend implements DenBackend {
     @Override
     public boolean putBlob(String digest, Path file) throws IOException {
         try {
-            HttpResponse<InputStream> r = send(() -> request(blobPath(digest))
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofFile(file)), "upload blob " + digest);
-            r.body().close();
-            return r.statusCode() == 201;
+            return putBlobChecked(digest, file);
         } finally {
             // The backend owns the file from here on, stored or not.
             Files.deleteIfExists(file);
         }
+    }
+
+    /** The server re-hashes every upload and refuses one that does not match its name (HTTP 422). */
+    @Override
+    public boolean checksUploads() {
+        return true;
+    }
+
+    @Override
+    public boolean putBlobChecked(String digest, Path source) throws IOException {
+        HttpResponse<InputStream> r = send(() -> request(blobPath(digest))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofFile(source)), "upload blob " + digest + " (" + source + ")");
+        r.body().close();
+        return r.statusCode() == 201;
     }
 
     @Override

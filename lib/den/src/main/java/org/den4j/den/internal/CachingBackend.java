@@ -251,6 +251,16 @@ public final class CachingBackend implements DenBackend {
     }
 
     @Override
+    public boolean checksUploads() {
+        return remote.checksUploads();
+    }
+
+    @Override
+    public boolean putBlobChecked(String digest, Path source) throws IOException {
+        return remote.putBlobChecked(digest, source);
+    }
+
+    @Override
     public void touchBlob(String digest) throws IOException {
         remote.touchBlob(digest);
     }

@@ -174,6 +174,22 @@ class AuthAndPolicyTest {
     }
 
     @Test
+    void fileThatChangedAfterItWasHashedIsRefusedAndKept() throws Exception {
+        try (DenServer server = DenServer.builder(tmp.resolve("den")).keys(keys()).start()) {
+            HttpBackend backend = HttpBackend.connect(HttpBackend.Settings.of(server.url(), WRITER, tmp.resolve("c")));
+            assertTrue(backend.checksUploads(), "a push needs no private copy of each file");
+            Path file = Files.writeString(tmp.resolve("w.bin"), "weights as they are now");
+            String hashedBefore = "1".repeat(64);
+            RemoteDenException e = assertThrows(RemoteDenException.class,
+                    () -> backend.putBlobChecked(hashedBefore, file));
+            assertEquals(422, e.status());
+            assertEquals("digest_mismatch", e.code());
+            assertTrue(e.getMessage().contains("it may have changed while it was sent"), e.getMessage());
+            assertTrue(Files.exists(file), "the caller's file is left alone");
+        }
+    }
+
+    @Test
     void versionRecordNamingMissingBlobsIsRefused() throws Exception {
         try (DenServer server = DenServer.builder(tmp.resolve("den")).keys(keys()).start()) {
             String commit = "{\"name\":\"acme/ghost\",\"files\":[{\"path\":\"w.bin\",\"size\":3,\"sha256\":\""
