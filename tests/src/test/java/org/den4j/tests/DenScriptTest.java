@@ -93,11 +93,27 @@ class DenScriptTest {
     }
 
     @Test
-    void pipelineRunsTheDenDemo() {
+    void pipelineRunsTheMainJobEndToEndAndPushesBothModels() throws Exception {
         Path denDir = tmp.resolve("den");
-        Jbang.Result r = ok(Jbang.inRepo().run("pipeline", "--den", denDir.toString()));
-        assertTrue(r.stdout().contains("== Step 6: the lineage of demo/icd-coder-lora@1\ndemo/qwen2-tiny@1  "),
-                r::toString);
-        assertTrue(Files.isDirectory(denDir.resolve("blobs")), r::toString);
+        Path work = tmp.resolve("work");
+        Jbang.Result r = ok(Jbang.inRepo().withTimeout(java.time.Duration.ofMinutes(8)).run("pipeline", "--den",
+                denDir.toString(), "--work-dir", work.toString(), "--patients", "40", "--train-steps", "2",
+                "--eval-notes", "1"));
+        for (String step : List.of("synthetic MIMIC-IV", "MIMIC into DuckDB", "embedded base model", "token sets",
+                "LoRA fine-tune", "scored on held-out notes", "pushed to the den")) {
+            assertTrue(r.stdout().contains("\n" + step) || r.stdout().startsWith(step), step + ": " + r);
+        }
+        assertTrue(r.stdout().contains("lineage:\nden4j/tiny-qwen2@1  "), r::toString);
+        assertTrue(r.stdout().contains("└── den4j/icd-coder-lora@1  "), r::toString);
+        assertTrue(Files.isRegularFile(work.resolve("icd-coder-lora/adapter_model.safetensors")), r::toString);
+        assertTrue(Files.isRegularFile(work.resolve("data/mimic-dataset.duckdb")), r::toString);
+    }
+
+    @Test
+    void pipelineRefusesAnUnknownModelSize() {
+        Jbang.Result r = Jbang.inRepo().run("pipeline", "--no-push", "--work-dir", tmp.resolve("w").toString(),
+                "--size", "huge");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("--size huge is unknown; use quick or small"), r::toString);
     }
 }
