@@ -1,0 +1,92 @@
+package org.den4j.pipeline.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.den4j.data.DataException;
+import org.den4j.data.TrainingConfig;
+import org.den4j.den.DenException;
+import org.den4j.lm.LmException;
+import org.den4j.lm.TrainingDivergedException;
+import org.den4j.pipeline.FineTune;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./jbang train}: a LoRA fine-tune as the training configuration says (see {@link FineTune}). */
+@Command(name = "train", mixinStandardHelpOptions = true, version = "train 0.1.0", sortOptions = false,
+        description = {"Fine-tunes a Qwen2-family model with LoRA (frozen base: float32 on CPU, float16 on GPU) as "
+                + "the training configuration says, on data/tokens/tokens.duckdb from ./jbang prepare-tokens, or on "
+                + "--pairs FILE of {\"prompt\", \"completion\"} JSON lines. Writes the PEFT adapter, checkpoints and "
+                + "metrics.jsonl into the output folder and prints the folder.",
+                "Progress goes to stderr."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:trained", "1:failure (training diverged, I/O)", "2:bad input: options, configuration, "
+                + "model, data, device"})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config/training-config.yaml",
+            description = "The training configuration (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = {"-o", "--output-dir"}, required = true, paramLabel = "DIR",
+            description = "Where the adapter, checkpoints and metrics go.")
+    Path outputDir;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+            description = "auto, cpu, cuda or mps (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--resume", description = "Continue from the newest checkpoint in the output folder.")
+    boolean resume;
+
+    @Option(names = "--model", paramLabel = "DIR|DEN_REF", description = "Overrides model.name/model.path.")
+    String model;
+
+    @Option(names = "--pairs", paramLabel = "FILE",
+            description = "Train on these prompt/completion JSON lines instead of the tokenized sets.")
+    Path pairs;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Overrides training.max_steps.")
+    Integer maxSteps;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "PyTorch CPU threads (default: PyTorch's choice, one per core).")
+    Integer threads;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (threads != null) {
+            org.den4j.lm.Devices.setCpuThreads(threads);
+        }
+        FineTune.Request request = FineTune.Request.of(TrainingConfig.read(config), outputDir).withModel(model)
+                .withDevice(device).withPairs(pairs).withMaxSteps(maxSteps).withResume(resume);
+        FineTune.run(request, spec.commandLine().getErr());
+        spec.commandLine().getOut().println(outputDir);
+        return 0;
+    }
+
+    /** The command line with its exit codes: 2 for bad input, 1 for a diverged run or I/O. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new TrainCommand());
+        cl.setExitCodeExceptionMapper(e -> e instanceof LmException && !(e instanceof TrainingDivergedException)
+                || e instanceof DataException || e instanceof DenException || e instanceof IllegalArgumentException
+                ? 2 : 1);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            boolean known = e instanceof LmException || e instanceof DataException || e instanceof DenException
+                    || e instanceof IllegalArgumentException;
+            PrintWriter err = line.getErr();
+            err.println("train: " + (known ? e.getMessage() : e.toString()));
+            if (((TrainCommand) line.getCommand()).verbose) {
+                e.printStackTrace(err);
+            }
+            return line.getExitCodeExceptionMapper().getExitCode(e);
+        });
+        return cl;
+    }
+}
