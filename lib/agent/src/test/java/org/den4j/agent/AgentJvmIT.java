@@ -69,14 +69,26 @@ class AgentJvmIT {
 
     private static Result launch(Path denPath, List<String> jvmOptions, String classPath, Class<?> main,
             String... args) throws IOException, InterruptedException {
+        return launch(java.util.Map.of("DEN4J_PATH", denPath.toString()), jvmOptions, classPath, main, args);
+    }
+
+    /** Runs {@code main} in a new JVM with {@code env} added (an empty value removes the variable). */
+    private static Result launch(java.util.Map<String, String> env, List<String> jvmOptions, String classPath,
+            Class<?> main, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Dai.djl.offline=true"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classPath, main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("DEN4J_PATH", denPath.toString());
         pb.environment().keySet().removeIf(k -> k.startsWith("DEN4J_AGENT_"));
+        env.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                pb.environment().remove(name);
+            } else {
+                pb.environment().put(name, value);
+            }
+        });
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
@@ -223,20 +235,12 @@ class AgentJvmIT {
         Files.writeString(backends, "{\"default_backend\": \"laptop\", \"backends\": {"
                 + "\"laptop\": {\"type\": \"local_user\", \"location\": \"" + empty + "\"},"
                 + "\"team\": {\"type\": \"local_user\", \"location\": \"" + root + "\"}}}");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dai.djl.offline=true"));
         for (String backend : List.of("team", "nowhere")) {
-            List<String> run = new ArrayList<>(command);
-            run.addAll(List.of("-javaagent:" + agentJar + "=prefix=den:,backend=" + backend, "-cp", programClassPath(),
-                    ModelApp.class.getName(), "tokenizer", "den:acme/tok"));
-            ProcessBuilder pb = new ProcessBuilder(run).redirectErrorStream(true);
-            pb.environment().put("DEN4J_BACKENDS_JSON", backends.toString());
-            pb.environment().remove("DEN4J_PATH");
-            pb.environment().keySet().removeIf(k -> k.startsWith("DEN4J_AGENT_"));
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out);
+            Result r = launch(java.util.Map.of("DEN4J_BACKENDS_JSON", backends.toString(), "DEN4J_PATH", ""),
+                    List.of("-javaagent:" + agentJar + "=prefix=den:,backend=" + backend), programClassPath(),
+                    ModelApp.class, "tokenizer", "den:acme/tok");
+            String out = r.out();
+            assertEquals(0, r.exit(), out);
             if (backend.equals("team")) {
                 assertTrue(out.contains("tokenizer den:acme/tok -> [1, 2, 3]\n"), out);
             } else {
@@ -257,19 +261,12 @@ class AgentJvmIT {
             Files.writeString(backends, "{\"default_backend\": \"team\", \"backends\": {\"team\": {\"type\": \"http\", "
                     + "\"host\": \"" + server.url() + "\", \"credentials\": {\"token\": \"env:TEAM_DEN_KEY\"}, "
                     + "\"cache\": {\"path\": \"" + tmp.resolve("http-cache") + "\"}}}}");
-            List<String> run = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Dai.djl.offline=true", "-javaagent:" + agentJar + "=prefix=den:,backend=team",
-                    "-cp", programClassPath(), ModelApp.class.getName(), "tokenizer", "den:acme/tok"));
             for (String key : List.of("s3cret-reader-key", "wrong-key")) {
-                ProcessBuilder pb = new ProcessBuilder(run).redirectErrorStream(true);
-                pb.environment().put("DEN4J_BACKENDS_JSON", backends.toString());
-                pb.environment().put("TEAM_DEN_KEY", key);
-                pb.environment().remove("DEN4J_PATH");
-                pb.environment().keySet().removeIf(k -> k.startsWith("DEN4J_AGENT_"));
-                Process p = pb.start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-                assertEquals(0, p.exitValue(), out);
+                Result r = launch(java.util.Map.of("DEN4J_BACKENDS_JSON", backends.toString(), "TEAM_DEN_KEY", key,
+                        "DEN4J_PATH", ""), List.of("-javaagent:" + agentJar + "=prefix=den:,backend=team"),
+                        programClassPath(), ModelApp.class, "tokenizer", "den:acme/tok");
+                String out = r.out();
+                assertEquals(0, r.exit(), out);
                 if (key.startsWith("s3cret")) {
                     assertTrue(out.contains("tokenizer den:acme/tok -> [1, 2, 3]\n"), out);
                 } else {
