@@ -286,7 +286,7 @@ public final class MimicImport {
         cols.append('}');
         return "read_csv(" + quote(file.toAbsolutePath().toString()) + ", header = true, delim = ',', quote = '\"', "
                 + "escape = '\"', columns = " + cols + ", timestampformat = '%Y-%m-%d %H:%M:%S', "
-                + "dateformat = '%Y-%m-%d', max_line_size = 67108864, store_rejects = true, "
+                + "dateformat = '%Y-%m-%d', store_rejects = true, "
                 + "rejects_table = '" + rejects + "_errors', rejects_scan = '" + rejects + "_scans')";
     }
 
@@ -345,7 +345,7 @@ public final class MimicImport {
         s.execute("DROP TABLE IF EXISTS main.sample_subjects");
         createViews(s);
         Map<String, Long> splits = createSplits(c, s);
-        long facts = count(s, "admission_facts");
+        long facts = splits.values().stream().mapToLong(Long::longValue).sum();
         s.execute("CREATE OR REPLACE TABLE dataset_info AS SELECT * FROM (VALUES "
                 + "('version', " + quote(version.id()) + "), ('source', " + quote(mimicDir.toAbsolutePath().toString())
                 + "), ('num_samples', " + quote(Integer.toString(numSamples)) + "), ('seed', "
@@ -467,9 +467,25 @@ public final class MimicImport {
                 + "FROM discharge_notes n JOIN dx ON dx.hadm_id = n.hadm_id LEFT JOIN px ON px.hadm_id = n.hadm_id");
     }
 
+    /** The admissions with a discharge note, from the source table (cheaper than the aggregating view). */
+    private String noteAdmissions() {
+        return version == MimicVersion.MIMIC_III
+                ? "SELECT DISTINCT subject_id, hadm_id FROM mimiciii.noteevents WHERE category = 'Discharge summary' "
+                        + "AND hadm_id IS NOT NULL AND (iserror IS NULL OR iserror <> '1')"
+                : "SELECT DISTINCT subject_id, hadm_id FROM mimiciv_note.discharge WHERE hadm_id IS NOT NULL";
+    }
+
+    /** The admissions with at least one diagnosis code. */
+    private String codedAdmissions() {
+        return version == MimicVersion.MIMIC_III
+                ? "SELECT DISTINCT hadm_id FROM mimiciii.diagnoses_icd WHERE icd9_code IS NOT NULL AND hadm_id IS NOT NULL"
+                : "SELECT DISTINCT hadm_id FROM mimiciv_hosp.diagnoses_icd WHERE icd_code IS NOT NULL "
+                        + "AND hadm_id IS NOT NULL";
+    }
+
     private Map<String, Long> createSplits(Connection c, Statement s) throws SQLException {
         List<Long> subjects = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery("SELECT DISTINCT subject_id FROM discharge_notes")) {
+        try (ResultSet rs = s.executeQuery("SELECT DISTINCT subject_id FROM (" + noteAdmissions() + ")")) {
             while (rs.next()) {
                 subjects.add(rs.getLong(1));
             }
@@ -489,7 +505,15 @@ public final class MimicImport {
         for (String split : SPLITS) {
             s.execute("CREATE OR REPLACE VIEW split_" + split + " AS SELECT f.* FROM admission_facts f "
                     + "JOIN patient_splits p ON p.subject_id = f.subject_id WHERE p.split = '" + split + "'");
-            sizes.put(split, count(s, "split_" + split));
+            sizes.put(split, 0L);
+        }
+        // Counted on the source tables: the same rows as the views, without building notes and code lists.
+        try (ResultSet rs = s.executeQuery("SELECT p.split, count(*) FROM (" + noteAdmissions() + ") n JOIN ("
+                + codedAdmissions() + ") d ON d.hadm_id = n.hadm_id JOIN patient_splits p ON p.subject_id = "
+                + "n.subject_id GROUP BY p.split")) {
+            while (rs.next()) {
+                sizes.put(rs.getString(1), rs.getLong(2));
+            }
         }
         return sizes;
     }

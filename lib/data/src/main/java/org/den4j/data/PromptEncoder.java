@@ -19,8 +19,9 @@ import java.util.Objects;
  * the completion always survives.
  *
  * <p>Prompt and completion are tokenized separately, without special tokens; {@code input_ids} are the
- * prompt's tokens followed by the completion's. Thread-safe: {@link #encode} may be called from many threads.
- * Closing it closes the tokenizer.
+ * prompt's tokens followed by the completion's. Thread-safe: {@link #encode} may be called from many threads,
+ * and each thread gets its own tokenizer instance (measured: threads sharing one DJL tokenizer barely run in
+ * parallel). Closing it closes every instance.
  *
  * <pre>{@code
  * try (PromptEncoder encoder = PromptEncoder.open(Path.of("model/tokenizer.json"), config.data())) {
@@ -31,15 +32,25 @@ import java.util.Objects;
 public final class PromptEncoder implements AutoCloseable {
     private static final List<String> EOS_CANDIDATES = List.of("<|endoftext|>", "</s>", "<|im_end|>", "<eos>");
 
-    private final HuggingFaceTokenizer tokenizer;
+    private static final Map<String, String> OPTIONS = Map.of("addSpecialTokens", "false", "truncation", "false",
+            "padding", "false");
+
     private final Path tokenizerFile;
+    private final java.util.Queue<HuggingFaceTokenizer> instances = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ThreadLocal<HuggingFaceTokenizer> perThread;
     private final String template;
     private final int maxLength;
     private final String eosToken;
 
-    private PromptEncoder(HuggingFaceTokenizer tokenizer, Path tokenizerFile, String template, int maxLength,
+    private PromptEncoder(HuggingFaceTokenizer first, Path tokenizerFile, String template, int maxLength,
             String eosToken) {
-        this.tokenizer = tokenizer;
+        instances.add(first);
+        this.perThread = ThreadLocal.withInitial(() -> {
+            HuggingFaceTokenizer t = load(tokenizerFile);
+            instances.add(t);
+            return t;
+        });
+        this.perThread.set(first);
         this.tokenizerFile = tokenizerFile;
         this.template = template;
         this.maxLength = maxLength;
@@ -88,15 +99,16 @@ public final class PromptEncoder implements AutoCloseable {
             throw new DataException("Tokenizer " + file + " does not exist; pass --tokenizer with a tokenizer.json "
                     + "(or the model folder that holds one)");
         }
-        HuggingFaceTokenizer tok;
+        return new PromptEncoder(load(file), file, template, maxLength, eosToken(file));
+    }
+
+    private static HuggingFaceTokenizer load(Path file) {
         try {
-            tok = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false", "truncation", "false",
-                    "padding", "false"));
+            return HuggingFaceTokenizer.newInstance(file, OPTIONS);
         } catch (IOException | RuntimeException e) {
             throw new DataException("Tokenizer " + file + " cannot be loaded: " + e.getMessage() + "; it must be a "
                     + "Hugging Face tokenizer.json", e);
         }
-        return new PromptEncoder(tok, file, template, maxLength, eosToken(file));
     }
 
     /** The end-of-sequence token: tokenizer_config.json's eos_token, else a known special token, else null. */
@@ -158,6 +170,7 @@ public final class PromptEncoder implements AutoCloseable {
     }
 
     private Cut cutPrompt(String note, int budget) {
+        HuggingFaceTokenizer tokenizer = perThread.get();
         String prompt = template.replace(TrainingConfig.Data.NOTE_PLACEHOLDER, note);
         Encoding e = tokenizer.encode(prompt, false, false);
         long[] ids = e.getIds();
@@ -202,7 +215,7 @@ public final class PromptEncoder implements AutoCloseable {
      */
     public Example encode(long hadmId, String note, List<String> codes) {
         String completion = completion(codes);
-        long[] completionIds = tokenizer.encode(completion, false, false).getIds();
+        long[] completionIds = perThread.get().encode(completion, false, false).getIds();
         int budget = maxLength - completionIds.length;
         if (budget < 1) {
             return null;
@@ -221,6 +234,9 @@ public final class PromptEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        HuggingFaceTokenizer t;
+        while ((t = instances.poll()) != null) {
+            t.close();
+        }
     }
 }

@@ -19,12 +19,12 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.den4j.data.internal.DuckDbFiles;
 import org.den4j.data.internal.Progress;
 import org.den4j.den.Den;
 import org.den4j.den.DenException;
@@ -196,11 +196,9 @@ public final class TokenSetWriter {
             t.setDaemon(true);
             return t;
         });
-        Properties readOnly = new Properties();
-        readOnly.setProperty("duckdb.read_only", "true");
         AtomicLong tokenizeNanos = new AtomicLong();
         try (PromptEncoder encoder = PromptEncoder.open(tokenizerPath, config.data().promptTemplate(), maxLength);
-                Connection in = DriverManager.getConnection("jdbc:duckdb:" + inputDb.toAbsolutePath(), readOnly);
+                Connection in = DuckDbFiles.openForReading(inputDb);
                 Connection out = DriverManager.getConnection("jdbc:duckdb:" + tmp.toAbsolutePath());
                 Statement os = out.createStatement()) {
             checkSplits(in);

@@ -4,14 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
+import org.den4j.data.internal.DuckDbFiles;
 
 /**
  * Reads the tokenized training sets that {@code prepare-tokens} writes: {@code tokens.duckdb} with tables
@@ -53,10 +52,8 @@ public final class TokenSets {
             throw new DataException("Tokenized training sets " + file + " do not exist; write them with "
                     + "./jbang prepare-tokens --output-dir " + (file.getParent() == null ? "." : file.getParent()));
         }
-        Properties props = new Properties();
-        props.setProperty("duckdb.read_only", "true");
         String table = table(split);
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
+        try (Connection c = DuckDbFiles.openForReading(file);
                 Statement s = c.createStatement()) {
             try (ResultSet t = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = '"
                     + table + "'")) {

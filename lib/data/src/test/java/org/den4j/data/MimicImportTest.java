@@ -204,9 +204,11 @@ class MimicImportTest {
         long total = 0;
         for (String split : MimicImport.SPLITS) {
             patients.put(split, new HashSet<>(query(db, "SELECT DISTINCT subject_id FROM split_" + split)));
+            assertEquals(List.of(r.splitSizes().get(split)), query(db, "SELECT count(*) FROM split_" + split), split);
             total += r.splitSizes().get(split);
         }
         assertEquals(r.facts(), total, "every admission is in one split");
+        assertEquals(List.of(r.facts()), query(db, "SELECT count(*) FROM admission_facts"));
         assertEquals(48, patients.get("train").size(), "80% of 60 patients");
         assertEquals(6, patients.get("validation").size());
         assertEquals(6, patients.get("test").size());

@@ -68,10 +68,13 @@ class TokenSetWriterTest {
     }
 
     @Test
-    void oneThreadAndTwoThreadsWriteTheSameTokens() {
+    void oneThreadAndTwoThreadsWriteTheSameTokens() throws Exception {
         Path one = dir.resolve("one");
         Path two = dir.resolve("two");
-        writer(one).threads(1).build().write();
+        // As in a notebook: this JVM holds the database open read-write while the sets are written.
+        try (java.sql.Connection held = java.sql.DriverManager.getConnection("jdbc:duckdb:" + database)) {
+            writer(one).threads(1).build().write();
+        }
         writer(two).threads(2).build().write();
         List<TokenizedExample> a = TokenSets.read(one, "validation");
         List<TokenizedExample> b = TokenSets.read(two, "validation");
