@@ -2,6 +2,7 @@ package org.den4j.lm;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -24,7 +25,6 @@ import org.den4j.lm.io.Safetensors;
 import org.den4j.lm.io.SafetensorsFolder;
 import org.den4j.lm.io.Tensor;
 import org.den4j.lm.io.TensorInfo;
-import org.den4j.lm.internal.Scalars;
 import org.den4j.lm.internal.Weights;
 
 /**
@@ -60,6 +60,7 @@ public final class Qwen2Model implements AutoCloseable {
     private final DataType dataType;
     private final Map<String, NDArray> weights;
     private final NDArray invFreq;
+    private final NDArray rotateHalf;
     private LoraAdapter adapter;
     private boolean training;
 
@@ -75,6 +76,15 @@ public final class Qwen2Model implements AutoCloseable {
             freq[i] = (float) (1.0 / Math.pow(config.ropeTheta(), (float) (2 * i) / (float) config.headDim()));
         }
         this.invFreq = manager.create(freq);
+        // rotate_half(x) = cat(-x2, x1) as one matrix product: exact, and one operation instead of four
+        int d = config.headDim();
+        float[] r = new float[d * d];
+        for (int j = 0; j < half; j++) {
+            r[(j + half) * d + j] = -1;
+            r[j * d + j + half] = 1;
+        }
+        NDArray rotation = manager.create(r, new Shape(d, d));
+        this.rotateHalf = rotation.toType(dataType, false);
     }
 
     /**
@@ -365,8 +375,10 @@ public final class Qwen2Model implements AutoCloseable {
             NDArray ids = inputIds.toType(DataType.INT64, false).toDevice(device(), false);
             NDArray x = JniUtils.embedding((PtNDArray) ids, (PtNDArray) weight("model.embed_tokens.weight"), false);
             NDArray[] rope = rope(posArray);
+            NDArray scale = m.full(new Shape(), (float) (1.0 / Math.sqrt(config.headDim())), dataType)
+                    .toDevice(device(), false);
             for (int i = 0; i < config.numHiddenLayers(); i++) {
-                x = layer(i, x, rope[0], rope[1], biasArray, cache, newCache);
+                x = layer(i, x, rope[0], rope[1], scale, biasArray, cache, newCache);
             }
             if (lastOnly) {
                 x = x.get(new NDIndex(":, -1:, :"));
@@ -395,13 +407,9 @@ public final class Qwen2Model implements AutoCloseable {
         return new NDArray[] {emb.cos().toType(dataType, false), emb.sin().toType(dataType, false)};
     }
 
-    /** Applies the rotary embedding, half-split form: x*cos + rotate_half(x)*sin. */
-    static NDArray applyRope(NDArray x, NDArray cos, NDArray sin) {
-        long half = x.getShape().get(3) / 2;
-        NDArray x1 = x.get(new NDIndex(":, :, :, :{}", half));
-        NDArray x2 = x.get(new NDIndex(":, :, :, {}:", half));
-        NDArray rotated = x2.neg().concat(x1, -1);
-        return x.mul(cos).add(rotated.mul(sin));
+    /** Applies the rotary embedding, half-split form: x*cos + rotate_half(x)*sin, x (batch, heads, length, headDim). */
+    NDArray applyRope(NDArray x, NDArray cos, NDArray sin) {
+        return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
     }
 
     /** RMSNorm as Transformers: in float32, then cast back and scaled by the weight. */
@@ -417,7 +425,7 @@ public final class Qwen2Model implements AutoCloseable {
         return rmsNorm(x, weight, config.rmsNormEps());
     }
 
-    private NDArray layer(int i, NDArray x, NDArray cos, NDArray sin, NDArray bias, KvCache cache,
+    private NDArray layer(int i, NDArray x, NDArray cos, NDArray sin, NDArray scale, NDArray bias, KvCache cache,
             List<NDArray> newCache) {
         String p = "model.layers." + i + ".";
         long batch = x.getShape().get(0);
@@ -429,8 +437,10 @@ public final class Qwen2Model implements AutoCloseable {
         NDArray q = project(h, p + "self_attn.q_proj", true).reshape(batch, length, heads, d).transpose(0, 2, 1, 3);
         NDArray k = project(h, p + "self_attn.k_proj", true).reshape(batch, length, kvHeads, d).transpose(0, 2, 1, 3);
         NDArray v = project(h, p + "self_attn.v_proj", true).reshape(batch, length, kvHeads, d).transpose(0, 2, 1, 3);
-        q = applyRope(q, cos, sin);
-        k = applyRope(k, cos, sin);
+        // queries and keys rotated together: fewer (JNI-bound) operations per layer
+        NDList rotated = applyRope(q.concat(k, 1), cos, sin).split(new long[] {heads}, 1);
+        q = rotated.get(0);
+        k = rotated.get(1);
         if (cache != null) {
             if (cache.length() > 0) {
                 k = cache.key(i).concat(k, 2);
@@ -445,7 +455,7 @@ public final class Qwen2Model implements AutoCloseable {
         NDArray q5 = q.reshape(batch, kvHeads, groups, length, d);
         NDArray k5 = k.expandDims(2);
         NDArray v5 = v.expandDims(2);
-        NDArray scores = Scalars.mul(q5.matMul(k5.transpose(0, 1, 2, 4, 3)), 1.0 / Math.sqrt(d));
+        NDArray scores = q5.matMul(k5.transpose(0, 1, 2, 4, 3)).mul(scale);
         NDArray weightsF32 = JniUtils.softmax((PtNDArray) scores.toType(DataType.FLOAT32, false).add(bias), -1,
                 DataType.FLOAT32);
         NDArray attn = weightsF32.toType(dataType, false).matMul(v5).reshape(batch, heads, length, d)

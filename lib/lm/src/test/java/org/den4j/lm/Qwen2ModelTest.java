@@ -42,7 +42,7 @@ class Qwen2ModelTest {
                 NDManager m = model.manager().newSubManager()) {
             NDArray[] rope = model.rope(m.create(new long[] {0, 1, 5}, new Shape(1, 3)));
             NDArray q = m.create(new float[] {1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4}, new Shape(1, 1, 3, 4));
-            float[] out = Qwen2Model.applyRope(q, rope[0], rope[1]).toFloatArray();
+            float[] out = model.applyRope(q, rope[0], rope[1]).toFloatArray();
             for (int p : new int[] {0, 1, 5}) {
                 int row = p == 0 ? 0 : p == 1 ? 1 : 2;
                 double a = p * 1.0;
