@@ -22,8 +22,8 @@ public record KitSize(String name, int vocabSize, int hiddenSize, int intermedia
 
     /** For tests and CI: 0.1 M parameters, 20 pre-training steps of 8 x 64 tokens (under a minute on 2 cores). */
     public static final KitSize QUICK = new KitSize("quick", 512, 64, 128, 2, 4, 2, 512, 20, 64, 8);
-    /** The embedded default: about 3 M parameters, 200 pre-training steps of 8 x 128 tokens. */
-    public static final KitSize SMALL = new KitSize("small", 3072, 256, 704, 4, 4, 2, 1024, 200, 128, 8);
+    /** The embedded default: about 3 M parameters, 60 pre-training steps of 8 x 128 tokens (minutes on 2 cores; --steps for more). */
+    public static final KitSize SMALL = new KitSize("small", 3072, 256, 704, 4, 4, 2, 1024, 60, 128, 8);
 
     public KitSize {
         if (hiddenSize % heads != 0 || heads % kvHeads != 0) {
