@@ -66,6 +66,13 @@ public final class Backends {
     public static Backends of(DenConfig config, Map<String, String> env) {
         if (config.backendsJson() == null) {
             BackendSpec spec = config.backendSpec();
+            String token = env.get(org.den4j.den.backend.HttpBackend.TOKEN_VARIABLE);
+            if (spec.type() == DenType.HTTP && token != null && !token.isBlank()) {
+                // The den server's API key, as the backends file's "credentials": {"token": ...} would give it.
+                spec = new BackendSpec(spec.name(), spec.type(), spec.location(), spec.host(),
+                        Map.of("token", token.trim()), spec.options(), spec.cache(), spec.allowPushFinetuned(),
+                        spec.allowLocalFineTune());
+            }
             return new Backends(null, spec.name(), Map.of(spec.name(), spec), Map.of());
         }
         return load(config.backendsJson(), config, env);
