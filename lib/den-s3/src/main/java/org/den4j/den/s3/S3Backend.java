@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
 import org.den4j.den.backend.StoredDocument;
+import org.den4j.den.internal.Sha256;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -241,27 +243,63 @@ public final class S3Backend implements DenBackend {
      */
     @Override
     public void download(String digest, long size, Path target, LongConsumer progress) throws IOException {
+        downloadWithDigest(digest, size, target, progress);
+    }
+
+    /**
+     * Downloads as {@link #download} does and hashes each range, in order, as soon as it has landed (from the
+     * page cache) while later ranges are still in flight.
+     */
+    @Override
+    public String downloadWithDigest(String digest, long size, Path target, LongConsumer progress)
+            throws IOException {
         String key = blobKey(digest);
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        MessageDigest sha = Sha256.newDigest();
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             if (size <= settings.partSize()) {
                 downloadRange(key, 0, size, out, progress, size == 0);
-                return;
+                hashRange(out, 0, Files.size(target), sha);
+            } else {
+                List<Future<Void>> parts = new ArrayList<>();
+                List<long[]> ranges = new ArrayList<>();
+                for (long start = 0; start < size; start += settings.partSize()) {
+                    long from = start;
+                    long length = Math.min(settings.partSize(), size - start);
+                    ranges.add(new long[] {from, length});
+                    parts.add(transfers.submit(() -> {
+                        downloadRange(key, from, length, out, progress, false);
+                        return null;
+                    }));
+                }
+                for (int i = 0; i < parts.size(); i++) {
+                    await(parts.subList(i, i + 1), "download blob " + digest, parts);
+                    hashRange(out, ranges.get(i)[0], ranges.get(i)[1], sha);
+                }
             }
-            List<Future<Void>> parts = new ArrayList<>();
-            for (long start = 0; start < size; start += settings.partSize()) {
-                long from = start;
-                long length = Math.min(settings.partSize(), size - start);
-                parts.add(transfers.submit(() -> {
-                    downloadRange(key, from, length, out, progress, false);
-                    return null;
-                }));
-            }
-            await(parts, "download blob " + digest);
         }
         long actual = Files.size(target);
         if (actual != size) {
             throw new IOException("Blob " + digest + " of den " + location() + " has " + actual + " bytes, expected "
                     + size);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void hashRange(FileChannel in, long start, long length, MessageDigest sha) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, length)));
+        long pos = start;
+        long end = start + length;
+        while (pos < end) {
+            buffer.clear();
+            buffer.limit((int) Math.min(buffer.capacity(), end - pos));
+            int n = in.read(buffer, pos);
+            if (n < 0) {
+                throw new IOException("Downloaded file ended at byte " + pos + ", expected " + end);
+            }
+            buffer.flip();
+            sha.update(buffer);
+            pos += n;
         }
     }
 
@@ -323,13 +361,14 @@ public final class S3Backend implements DenBackend {
         }
     }
 
-    private static void await(List<? extends Future<?>> futures, String what) throws IOException {
+    private static void await(List<? extends Future<?>> futures, String what, List<? extends Future<?>> all)
+            throws IOException {
         try {
             for (Future<?> f : futures) {
                 f.get();
             }
         } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
+            all.forEach(f -> f.cancel(true));
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw io;
@@ -339,7 +378,7 @@ public final class S3Backend implements DenBackend {
             }
             throw new IOException("Cannot " + what + ": " + cause, cause);
         } catch (InterruptedException e) {
-            futures.forEach(f -> f.cancel(true));
+            all.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted: " + what);
         }

@@ -62,6 +62,17 @@ public interface DenBackend extends AutoCloseable {
     }
 
     /**
+     * Like {@link #download}, and returns the SHA-256 (lower-case hex) of the bytes written. The default
+     * hashes the file afterwards; backends that download in parts hash each part while later ones are still
+     * in flight, so verifying costs no extra pass.
+     */
+    default String downloadWithDigest(String digest, long size, Path target, LongConsumer progress)
+            throws IOException {
+        download(digest, size, target, progress);
+        return org.den4j.den.internal.Sha256.of(target, n -> { });
+    }
+
+    /**
      * Stores the verified local file {@code file} as the blob {@code digest}, taking ownership of it
      * (the file may be moved). Storing a blob that already exists is not an error.
      *

@@ -48,6 +48,11 @@ public final class CachingBackend implements DenBackend {
     private final Map<String, CacheStore.InUse> held = new ConcurrentHashMap<>();
     private final AtomicBoolean warned = new AtomicBoolean();
     private volatile boolean offline;
+    private final AtomicBoolean grew = new AtomicBoolean();
+    private volatile long lastPrune = System.nanoTime();
+    private static final long PRUNE_EVERY_NANOS = 60_000_000_000L;
+    /** The etags the latest listings gave, so a document whose cached copy has that etag is not read again. */
+    private final Map<String, String> listedEtags = new ConcurrentHashMap<>();
     private volatile long retryAt;
     private volatile IOException lastUnreachable;
 
@@ -97,10 +102,17 @@ public final class CachingBackend implements DenBackend {
         store.register(digest, ref, remote.location(), manifest);
     }
 
-    /** Counts a fetch and prunes the cache to its limits (pinned and in-use models stay). */
+    /**
+     * Counts a fetch, and prunes the cache to its limits (pinned and in-use models stay) when blobs entered
+     * it since the last prune, or a minute passed: a fetch of a cached model stays cheap.
+     */
     public void finishFetch(String digest) throws IOException {
         store.recordUse(digest);
-        store.prune();
+        long now = System.nanoTime();
+        if (grew.getAndSet(false) || now - lastPrune > PRUNE_EVERY_NANOS) {
+            lastPrune = now;
+            store.prune();
+        }
     }
 
     /**
@@ -121,12 +133,10 @@ public final class CachingBackend implements DenBackend {
             Files.deleteIfExists(cached.get());
         }
         Path download = store.newDownload();
+        String actual;
         try {
             try {
-                call(() -> {
-                    remote.download(file.sha256(), file.size(), download, progress);
-                    return null;
-                });
+                actual = call(() -> remote.downloadWithDigest(file.sha256(), file.size(), download, progress));
             } catch (NoSuchFileException e) {
                 throw new CorruptBlobException(model, file.path(), file.sha256(), null, "the blob is missing from den "
                         + remote.location());
@@ -139,13 +149,14 @@ public final class CachingBackend implements DenBackend {
                 throw e;
             }
             long size = Files.size(download);
-            String actual = Sha256.of(download, n -> { });
             if (size != file.size() || !actual.equals(file.sha256())) {
                 throw new CorruptBlobException(model, file.path(), file.sha256(), null, "downloaded " + size
                         + " bytes with sha256 " + actual + " from den " + remote.location() + ", expected " + file.size()
                         + " bytes; the copy on the server is damaged and was not cached");
             }
-            return store.addBlob(file.sha256(), download);
+            Path blob = store.addBlob(file.sha256(), download);
+            grew.set(true);
+            return blob;
         } finally {
             Files.deleteIfExists(download);
         }
@@ -296,6 +307,14 @@ public final class CachingBackend implements DenBackend {
                 return cached;
             }
         }
+        String listed = listedEtags.remove(key);
+        if (listed != null) {
+            Optional<StoredDocument> cached = cachedDocument(key);
+            if (cached.isPresent() && cached.get().etag().equals(listed)) {
+                // Listed a moment ago with this etag: the kept copy is current, no request needed.
+                return cached;
+            }
+        }
         try {
             Optional<StoredDocument> doc = call(() -> remote.read(key));
             if (doc.isPresent()) {
@@ -317,16 +336,19 @@ public final class CachingBackend implements DenBackend {
 
     @Override
     public boolean create(String key, byte[] content) throws IOException {
+        listedEtags.remove(key);
         return remote.create(key, content);
     }
 
     @Override
     public boolean replace(String key, byte[] content, String expectedEtag) throws IOException {
+        listedEtags.remove(key);
         return remote.replace(key, content, expectedEtag);
     }
 
     @Override
     public void delete(String key) throws IOException {
+        listedEtags.remove(key);
         remote.delete(key);
         Files.deleteIfExists(docPath(key));
     }
@@ -335,6 +357,9 @@ public final class CachingBackend implements DenBackend {
     public List<DocumentStat> list(String prefix) throws IOException {
         try {
             List<DocumentStat> listed = call(() -> remote.list(prefix));
+            for (DocumentStat stat : listed) {
+                listedEtags.put(stat.key(), stat.etag());
+            }
             forgetMissing(prefix, listed);
             return listed;
         } catch (IOException e) {
