@@ -14,8 +14,10 @@ import org.den4j.den.DenConfigException;
  * are {@code access_key_id} + {@code secret_access_key} (+ {@code session_token}), or {@code profile};
  * without them the AWS SDK's default chain applies ({@code AWS_ACCESS_KEY_ID}, {@code ~/.aws}, instance
  * roles, ...). Options: {@code region}, {@code path_style} (default true when an endpoint is set),
- * {@code part_size} (bytes per ranged download and multipart part, default 8 MiB),
- * {@code threads} (parallel transfers per blob, default 8), {@code multipart_threshold} (default 16 MiB).
+ * {@code part_size} (bytes per ranged download and multipart part, default 64 MiB),
+ * {@code threads} (parallel transfers per blob, default 4), {@code multipart_threshold} (default 128 MiB).
+ * Fewer, larger ranges won on s3proxy over loopback: 8 MiB ranges took 2-5x as long as one request
+ * per 256 MiB object, 64 MiB ranges about as long.
  *
  * @param bucket the bucket
  * @param prefix the key prefix, without a trailing slash, possibly empty
@@ -30,7 +32,7 @@ import org.den4j.den.DenConfigException;
 public record S3Settings(String bucket, String prefix, URI endpoint, String region, boolean pathStyle,
         Map<String, String> credentials, long partSize, int threads, long multipartThreshold) {
     /** Default bytes per part. */
-    public static final long DEFAULT_PART_SIZE = 8L << 20;
+    public static final long DEFAULT_PART_SIZE = 64L << 20;
     /** The smallest part S3 accepts in a multipart upload (except the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
 
@@ -91,8 +93,8 @@ public record S3Settings(String bucket, String prefix, URI endpoint, String regi
         }
         return new S3Settings(bucket, prefix, endpoint, spec.option("region", null),
                 spec.booleanOption("path_style", endpoint != null), spec.credentials(),
-                longOption(spec, "part_size", DEFAULT_PART_SIZE), (int) longOption(spec, "threads", 8),
-                longOption(spec, "multipart_threshold", 16L << 20));
+                longOption(spec, "part_size", DEFAULT_PART_SIZE), (int) longOption(spec, "threads", 4),
+                longOption(spec, "multipart_threshold", 128L << 20));
     }
 
     private static long longOption(BackendSpec spec, String key, long fallback) {

@@ -358,7 +358,9 @@ public final class CachingBackend implements DenBackend {
         try {
             List<DocumentStat> listed = call(() -> remote.list(prefix));
             for (DocumentStat stat : listed) {
-                listedEtags.put(stat.key(), stat.etag());
+                if (stat.etag() != null) {
+                    listedEtags.put(stat.key(), stat.etag());
+                }
             }
             forgetMissing(prefix, listed);
             return listed;
