@@ -37,6 +37,10 @@ class bench_data implements Callable<Integer> {
             + "measure (default: a word-level tokenizer built from the notes).")
     Path tokenizer;
 
+    @Option(names = "--tokenize-examples", paramLabel = "N", description = "Examples of the tokenization rows "
+            + "(default: 10000).")
+    Integer tokenizeExamples;
+
     @Option(names = {"-w", "--work-dir"}, paramLabel = "DIR", description = "Where the temporary run directory goes "
             + "(default: java.io.tmpdir).")
     Path workDir;
@@ -61,6 +65,9 @@ class bench_data implements Callable<Integer> {
         }
         if (repeats != null) {
             builder.repeats(repeats);
+        }
+        if (tokenizeExamples != null) {
+            builder.tokenizeExamples(tokenizeExamples);
         }
         BenchReport report = builder.tokenizer(tokenizer).workDir(workDir).keep(keep).build().run();
         return BenchCli.print(report, spec.commandLine().getOut(), failOnMiss);

@@ -58,6 +58,8 @@ public final class DataBenchmark {
     public static final String PREPARE_TOKENS = "prepare-tokens";
     /** The row ids, in report order. */
     public static final List<String> ROWS = List.of(SYNTH, LOAD, TOKENIZE, PREPARE_TOKENS);
+    /** Examples of the tokenization rows unless told otherwise. */
+    public static final int DEFAULT_TOKENIZE_EXAMPLES = 10_000;
     /** Admissions per patient of the synthetic MIMIC, on average (1 to 4, mostly 1). */
     static final double ADMISSIONS_PER_PATIENT = 1.43;
 
@@ -66,9 +68,11 @@ public final class DataBenchmark {
     private final Path workDir;
     private final boolean keep;
     private final Path tokenizer;
+    private final int tokenizeExamples;
     private final PrintStream log;
 
     private DataBenchmark(Builder b) {
+        this.tokenizeExamples = b.tokenizeExamples;
         this.admissions = b.admissions;
         this.repeats = b.repeats;
         this.workDir = b.workDir;
@@ -89,6 +93,7 @@ public final class DataBenchmark {
         private Path workDir;
         private boolean keep;
         private Path tokenizer;
+        private int tokenizeExamples = DEFAULT_TOKENIZE_EXAMPLES;
         private PrintStream log = System.err;
 
         private Builder() {
@@ -135,6 +140,21 @@ public final class DataBenchmark {
         /** A tokenizer.json (or model folder) to measure; default: a word-level one built from the notes. */
         public Builder tokenizer(Path tokenizer) {
             this.tokenizer = tokenizer;
+            return this;
+        }
+
+        /**
+         * How many examples the tokenization rows use (default {@value #DEFAULT_TOKENIZE_EXAMPLES}): the first
+         * ones of {@code admission_facts} for the thread comparison, and a sample of about as many admissions
+         * for {@code prepare-tokens}. The thread ratio does not need all admissions, and one thread on all of
+         * them takes many minutes on a loaded machine.
+         */
+        public Builder tokenizeExamples(int tokenizeExamples) {
+            if (tokenizeExamples < 10) {
+                throw new IllegalArgumentException("Tokenize examples " + tokenizeExamples + " are too few; use 10 "
+                        + "or more");
+            }
+            this.tokenizeExamples = tokenizeExamples;
             return this;
         }
 
@@ -241,7 +261,8 @@ public final class DataBenchmark {
 
         // Tokenization: the same examples encoded on one thread and on two.
         Path db = report.database();
-        List<String[]> examples = readExamples(db);
+        List<String[]> all = readExamples(db);
+        List<String[]> examples = all.subList(0, Math.min(all.size(), tokenizeExamples));
         Path tok = tokenizer != null ? tokenizer : WordLevelTokenizer.write(work.resolve("tokenizer"),
                 () -> examples.stream().limit(5000).map(e -> e[0]).iterator(), 30_000);
         TrainingConfig.Data data = TrainingConfig.defaults().data();
@@ -265,14 +286,21 @@ public final class DataBenchmark {
         double speedup = median(oneMs) / median(twoMs);
         rows.add(new Measurement(TOKENIZE, "tokenize, 2 threads", tokens / (median(twoMs) / 1000) / 1000, "ktok/s",
                 "1 thread", tokens / (median(oneMs) / 1000) / 1000, speedup, ">= 1.6x ref", verdict(speedup >= 1.6),
-                String.format(Locale.ROOT, "%,d examples, %,d tokens (max_length %d); %s; 2 threads %.0f ms vs 1 "
+                String.format(Locale.ROOT, "the first %,d examples, %,d tokens (max_length %d); %s; 2 threads %.0f ms vs 1 "
                         + "thread %.0f ms (runs: 2 threads %s; 1 thread %s)", examples.size(), tokens, data.maxLength(),
                         tokenizer != null ? "tokenizer " + tok : "word-level tokenizer built from the notes",
                         median(twoMs), median(oneMs), list(twoMs), list(oneMs))));
 
+        Path tokensDb = db;
+        if (all.size() > tokenizeExamples) {
+            log(String.format(Locale.ROOT, "prepare-mimic --num-samples %d for prepare-tokens",
+                    (int) Math.ceil(tokenizeExamples / ADMISSIONS_PER_PATIENT)));
+            tokensDb = MimicImport.builder(release, MimicVersion.MIMIC_IV).outputDir(work.resolve("sample"))
+                    .numSamples((int) Math.ceil(tokenizeExamples / ADMISSIONS_PER_PATIENT)).build().run().database();
+        }
         log("prepare-tokens, 2 threads");
         long s = System.nanoTime();
-        TokenStats stats = TokenSetWriter.builder(TrainingConfig.defaults()).inputDb(db)
+        TokenStats stats = TokenSetWriter.builder(TrainingConfig.defaults()).inputDb(tokensDb)
                 .outputDir(work.resolve("tokens")).tokenizer(tok).threads(2).build().write();
         double prepMs = (System.nanoTime() - s) / 1e6;
         long written = stats.splits().stream().mapToLong(TokenStats.Split::examples).sum();

@@ -27,6 +27,7 @@ import org.den4j.data.internal.MimicTables.Table;
 import org.den4j.data.internal.Progress;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBPreparedStatement;
 
 /**
  * Loads a MIMIC-III or MIMIC-IV release, exactly as PhysioNet distributes it, into a DuckDB database, and
@@ -321,8 +322,9 @@ public final class MimicImport {
                 where = (where.isEmpty() ? " WHERE " : where + " AND ")
                         + "subject_id IN (SELECT subject_id FROM sample_subjects)";
             }
-            say("loading " + name + " (" + String.format(Locale.ROOT, "%.1f MiB", size(file) / 1048576.0) + ")");
-            s.execute("CREATE TABLE " + t.qualified() + " AS SELECT * FROM " + readCsv(t, file, rejects) + where);
+            executeWithProgress(s, "CREATE TABLE " + t.qualified() + " AS SELECT * FROM " + readCsv(t, file, rejects)
+                    + where, "loading " + name + " (" + String.format(Locale.ROOT, "%.1f MiB", size(file) / 1048576.0)
+                    + ")");
             malformed.addAll(rejected(s, rejects, name));
             if (numSamples > 0 && !sampleTableReady && t.perPatient()) {
                 // The notes table comes first: draw the sample from patients who have discharge notes.
@@ -353,6 +355,50 @@ public final class MimicImport {
         say(String.format(Locale.ROOT, "%,d admissions in admission_facts; splits %s", facts, splits));
         return new ImportReport(db, version, rows, kept, malformed, sampled, facts, splits,
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Runs a long statement; with a progress stream, a second thread draws DuckDB's own estimate of how far
+     * the statement is (in percent) until it ends.
+     */
+    private void executeWithProgress(Statement s, String sql, String task) throws SQLException {
+        if (progress == null) {
+            s.execute(sql);
+            return;
+        }
+        Progress bar = new Progress(progress, task, 100, "%");
+        DuckDBPreparedStatement statement = s.unwrap(DuckDBPreparedStatement.class);
+        java.util.concurrent.atomic.AtomicLong shown = new java.util.concurrent.atomic.AtomicLong();
+        Thread poller = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(250);
+                    long pct = (long) statement.getQueryProgress().getPercentage();
+                    long before = shown.get();
+                    if (pct > before && pct < 100 && shown.compareAndSet(before, pct)) {
+                        bar.advance(pct - before);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (SQLException | RuntimeException e) {
+                // Progress is only a display; the statement's own outcome is what counts.
+            }
+        }, "prepare-mimic-progress");
+        poller.setDaemon(true);
+        poller.start();
+        try {
+            s.execute(sql);
+        } finally {
+            poller.interrupt();
+            try {
+                poller.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        bar.advance(100 - shown.getAndSet(100));
+        bar.finish();
     }
 
     private static long size(Path file) {
