@@ -102,6 +102,11 @@ public final class ExportModelCommand implements Callable<Integer> {
 
     /** A folder as it is; anything else is fetched from the den. */
     static Path resolve(String model) {
+        return resolve(model, Den::open);
+    }
+
+    /** {@link #resolve(String)} with the den that {@code openDen} opens (and this method closes). */
+    static Path resolve(String model, java.util.function.Supplier<Den> openDen) {
         Path dir = Path.of(model);
         if (Files.isDirectory(dir)) {
             return dir;
@@ -110,7 +115,7 @@ public final class ExportModelCommand implements Callable<Integer> {
             throw new LmException("model " + model + " is not a folder; pass a Hugging Face model folder or a den "
                     + "reference (./jbang den list shows them)");
         }
-        try (Den den = Den.open()) {
+        try (Den den = openDen.get()) {
             return den.fetch(model);
         }
     }

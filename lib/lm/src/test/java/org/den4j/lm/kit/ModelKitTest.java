@@ -120,6 +120,19 @@ class ModelKitTest {
     }
 
     @Test
+    void kitPushedToTheDenIsAQwen2LanguageModelThatExportResolvesByName() throws Exception {
+        Path denDir = dir.resolve("den");
+        KitReport report = new KitReport(kit, 512, 107072, 400, 1, STEPS, 0, 1.0, 1.0);
+        try (org.den4j.den.Den den = org.den4j.den.Den.at(denDir)) {
+            var pushed = ModelKit.push(den, kit, "den4j/qwen2-kit-test", report);
+            assertEquals("qwen2", pushed.model().metadata().architecture());
+            assertEquals(org.den4j.den.ModelMetadata.LANGUAGE, pushed.model().metadata().modelType());
+        }
+        Path fetched = ExportModelCommand.resolve("den4j/qwen2-kit-test@1", () -> org.den4j.den.Den.at(denDir));
+        assertEquals(Files.readString(kit.resolve("config.json")), Files.readString(fetched.resolve("config.json")));
+    }
+
+    @Test
     void kitReadsNotesFromADuckDbDatabase() throws Exception {
         Path db = dir.resolve("mimic-dataset.duckdb");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
