@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                 + "adapter folded in, to GGUF v3 for llama.cpp and LM Studio, or to a safetensors folder. Prints the "
                 + "file or folder written.",
         footerHeading = "%nLM Studio:%n",
-        footer = {"  LM Studio finds GGUF files under its models folder as PUBLISHER/MODEL/FILE.gguf, e.g.",
+        footer = {"  LM Studio finds GGUF files under its models folder as",
+                "  PUBLISHER/MODEL/FILE.gguf, for example",
                 "  --out ~/.lmstudio/models/den4j/qwen2-kit/qwen2-kit-q8_0.gguf"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure", "2:bad input: model, adapter, format, dtype, output"})
