@@ -238,7 +238,7 @@ public final class S3Backend implements DenBackend {
     }
 
     /**
-     * Downloads a blob as parallel ranged requests of {@link S3Settings#partSize()} bytes written in place;
+     * Downloads a blob as parallel ranged requests of {@link S3Settings#rangeSize()} bytes written in place;
      * a request whose connection drops resumes from its last byte (up to 6 attempts per range).
      */
     @Override
@@ -257,18 +257,18 @@ public final class S3Backend implements DenBackend {
         MessageDigest sha = Sha256.newDigest();
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            if (size <= settings.partSize()) {
-                downloadRange(key, 0, size, out, progress, size == 0);
-                hashRange(out, 0, Files.size(target), sha);
+            if (size <= settings.rangeSize()) {
+                // One stream: hash the bytes as they arrive; a resumed request restarts the hash from the file.
+                downloadRange(key, 0, size, out, progress, size == 0, sha);
             } else {
                 List<Future<Void>> parts = new ArrayList<>();
                 List<long[]> ranges = new ArrayList<>();
-                for (long start = 0; start < size; start += settings.partSize()) {
+                for (long start = 0; start < size; start += settings.rangeSize()) {
                     long from = start;
-                    long length = Math.min(settings.partSize(), size - start);
+                    long length = Math.min(settings.rangeSize(), size - start);
                     ranges.add(new long[] {from, length});
                     parts.add(transfers.submit(() -> {
-                        downloadRange(key, from, length, out, progress, false);
+                        downloadRange(key, from, length, out, progress, false, null);
                         return null;
                     }));
                 }
@@ -303,13 +303,22 @@ public final class S3Backend implements DenBackend {
         }
     }
 
+    /**
+     * Downloads {@code length} bytes from {@code start} into the file at the same offset, resuming after a
+     * dropped connection; with {@code sha} (for a download from offset 0) hashes the bytes as they come.
+     */
     private void downloadRange(String key, long start, long length, FileChannel out, LongConsumer progress,
-            boolean whole) throws IOException {
+            boolean whole, MessageDigest sha) throws IOException {
         long done = 0;
         IOException last = null;
         for (int attempt = 0; attempt < ATTEMPTS && (done < length || whole); attempt++) {
             if (attempt > 0) {
                 pause(attempt);
+                if (sha != null) {
+                    // Bring the hash up to what the file holds, then go on from there.
+                    sha.reset();
+                    hashRange(out, 0, start + done, sha);
+                }
             }
             long from = start + done;
             String range = whole ? null : "bytes=" + from + "-" + (start + length - 1);
@@ -318,6 +327,9 @@ public final class S3Backend implements DenBackend {
                 byte[] buffer = new byte[256 << 10];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    if (sha != null) {
+                        sha.update(buffer, 0, n);
+                    }
                     ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
                     long pos = start + done;
                     while (bb.hasRemaining()) {

@@ -15,9 +15,10 @@ import org.den4j.den.DenConfigException;
  * without them the AWS SDK's default chain applies ({@code AWS_ACCESS_KEY_ID}, {@code ~/.aws}, instance
  * roles, ...). Options: {@code region}, {@code path_style} (default true when an endpoint is set),
  * {@code part_size} (bytes per ranged download and multipart part, default 64 MiB),
- * {@code threads} (parallel transfers per blob, default 4), {@code multipart_threshold} (default 128 MiB).
- * Fewer, larger ranges won on s3proxy over loopback: 8 MiB ranges took 2-5x as long as one request
- * per 256 MiB object, 64 MiB ranges about as long.
+ * {@code threads} (parallel transfers per blob, default 4), {@code multipart_threshold} (default 128 MiB),
+ * {@code range_size} (bytes per ranged download request, default 256 MiB; a smaller blob downloads as one
+ * stream hashed as it arrives). Fewer, larger ranges won on s3proxy over loopback: 8 MiB ranges took
+ * 2-5x as long as one request per 256 MiB object.
  *
  * @param bucket the bucket
  * @param prefix the key prefix, without a trailing slash, possibly empty
@@ -28,11 +29,14 @@ import org.den4j.den.DenConfigException;
  * @param partSize bytes per ranged download and multipart part
  * @param threads parallel transfers per blob
  * @param multipartThreshold blobs at least this large upload in parts
+ * @param rangeSize bytes per ranged download request; smaller blobs download as one stream hashed on the fly
  */
 public record S3Settings(String bucket, String prefix, URI endpoint, String region, boolean pathStyle,
-        Map<String, String> credentials, long partSize, int threads, long multipartThreshold) {
+        Map<String, String> credentials, long partSize, int threads, long multipartThreshold, long rangeSize) {
     /** Default bytes per part. */
     public static final long DEFAULT_PART_SIZE = 64L << 20;
+    /** Default bytes per ranged download request. */
+    public static final long DEFAULT_RANGE_SIZE = 256L << 20;
     /** The smallest part S3 accepts in a multipart upload (except the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
 
@@ -41,6 +45,9 @@ public record S3Settings(String bucket, String prefix, URI endpoint, String regi
         if (partSize < MIN_PART_SIZE) {
             throw new DenConfigException("part_size", "part_size=" + partSize + " is below S3's minimum part of "
                     + MIN_PART_SIZE + " bytes; use 5242880 or more");
+        }
+        if (rangeSize < 1) {
+            throw new DenConfigException("range_size", "range_size=" + rangeSize + " must be 1 or more bytes");
         }
         if (threads < 1) {
             throw new DenConfigException("threads", "threads=" + threads + " must be 1 or more");
@@ -94,7 +101,7 @@ public record S3Settings(String bucket, String prefix, URI endpoint, String regi
         return new S3Settings(bucket, prefix, endpoint, spec.option("region", null),
                 spec.booleanOption("path_style", endpoint != null), spec.credentials(),
                 longOption(spec, "part_size", DEFAULT_PART_SIZE), (int) longOption(spec, "threads", 4),
-                longOption(spec, "multipart_threshold", 128L << 20));
+                longOption(spec, "multipart_threshold", 128L << 20), longOption(spec, "range_size", DEFAULT_RANGE_SIZE));
     }
 
     private static long longOption(BackendSpec spec, String key, long fallback) {

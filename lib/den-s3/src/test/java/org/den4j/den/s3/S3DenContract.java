@@ -147,7 +147,8 @@ abstract class S3DenContract {
     void largeBlobUploadsInPartsAndDownloadsInParallelRanges() throws Exception {
         Path src = model(tmp.resolve("big"), 13L << 20, 3);
         BackendSpec spec = spec("team", prefix(), cache()).withOption("part_size", String.valueOf(5L << 20))
-                .withOption("multipart_threshold", String.valueOf(5L << 20));
+                .withOption("multipart_threshold", String.valueOf(5L << 20))
+                .withOption("range_size", String.valueOf(5L << 20));
         try (Den den = open(spec)) {
             den.push(PushRequest.builder(src, "acme/big").build());
         }

@@ -95,6 +95,28 @@ class S3DenTest extends S3DenContract {
         }
     }
 
+    @Test
+    void verifyChecksTheServersCopyEvenWhenTheCacheHoldsAGoodOne() throws Exception {
+        Path src = model(tmp.resolve("m"), 40_000, 8);
+        try (Den den = open(s3.spec("team", prefix(), cache()))) {
+            den.push(PushRequest.builder(src, "acme/checked").build());
+            den.fetch("acme/checked");
+        }
+        Path blobs = s3.dataDir().resolve("models").resolve(tmp.getFileName().toString()).resolve("blobs");
+        Path weights;
+        try (var files = Files.walk(blobs)) {
+            weights = files.filter(p -> Files.isRegularFile(p) && sizeOf(p) == 40_000).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[7] ^= 1;
+        Files.write(weights, bytes);
+        try (Den den = open(s3.spec("team", prefix(), cache()))) {
+            org.den4j.den.VerifyReport report = den.verify();
+            assertEquals(1, report.problems().size(), report.toString());
+            assertEquals("model.safetensors", report.problems().get(0).file());
+        }
+    }
+
     private static long sizeOf(Path p) {
         try {
             return Files.size(p);

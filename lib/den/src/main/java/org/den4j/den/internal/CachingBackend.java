@@ -236,12 +236,9 @@ public final class CachingBackend implements DenBackend {
         }
     }
 
+    /** Reads the remote's copy, so that {@code verify} checks what the den holds, not the cache. */
     @Override
     public InputStream openBlob(String digest) throws IOException {
-        Optional<Path> cached = store.blob(digest);
-        if (cached.isPresent()) {
-            return Files.newInputStream(cached.get());
-        }
         return remote.openBlob(digest);
     }
 

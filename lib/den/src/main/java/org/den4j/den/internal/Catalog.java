@@ -65,9 +65,11 @@ public final class Catalog {
      */
     public synchronized View refresh(String name) throws IOException {
         String prefix = "models/" + name + "/@";
+        boolean wasLoaded = loaded;
         if (journaled()) {
             catchUp();
-        } else {
+        } else if (wasLoaded) {
+            // (A first call just listed every document.)
             sync(prefix);
         }
         TreeMap<Integer, VersionDoc> versionsOfName = new TreeMap<>();

@@ -77,6 +77,9 @@ public final class Snapshots {
         Files.createDirectories(building);
         progress.start("fetch " + model, verify ? manifest.size() : 0);
         try {
+            if (backend instanceof CachingBackend cache) {
+                downloadMissing(cache, model, manifest, progress);
+            }
             for (FileEntry file : manifest.files()) {
                 Path dest = building.resolve(file.path());
                 Files.createDirectories(dest.getParent());
@@ -97,6 +100,52 @@ public final class Snapshots {
             throw e;
         } finally {
             progress.finish();
+        }
+    }
+
+    /**
+     * Brings the blobs a model lacks into the cache, up to four at once: one stream per file, each hashed
+     * as it arrives, as a sharded model's files download side by side.
+     */
+    private static void downloadMissing(CachingBackend cache, String model, Manifest manifest, ProgressListener progress)
+            throws IOException {
+        java.util.Map<String, FileEntry> missing = new java.util.LinkedHashMap<>();
+        for (FileEntry file : manifest.files()) {
+            if (cache.localBlob(file.sha256()).isEmpty()) {
+                missing.putIfAbsent(file.sha256(), file);
+            }
+        }
+        if (missing.size() < 2) {
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(4, missing.size()), r -> {
+                    Thread t = new Thread(r, "den-fetch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            java.util.List<java.util.concurrent.Future<Path>> futures = new java.util.ArrayList<>();
+            for (FileEntry file : missing.values()) {
+                futures.add(pool.submit(() -> cache.cachedBlob(model, file, progress::advance)));
+            }
+            for (java.util.concurrent.Future<Path> f : futures) {
+                f.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("Fetch of " + model + " failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("Fetch of " + model + " was interrupted");
+        } finally {
+            pool.shutdownNow();
         }
     }
 
