@@ -208,11 +208,15 @@ public final class RemoteBenchmark {
             den0.fetch("bench/base");
         }
         double[] warm = new double[WARM_FETCHES];
+        double[] warmCpu = new double[WARM_FETCHES];
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < WARM_FETCHES; i++) {
             try (Den d = open(warmSpec)) {
+                long cpu = threads.getCurrentThreadCpuTime();
                 long w = System.nanoTime();
                 d.fetch("bench/base");
                 warm[i] = (System.nanoTime() - w) / 1e6;
+                warmCpu[i] = (threads.getCurrentThreadCpuTime() - cpu) / 1e6;
             }
         }
         double[] later = new double[WARM_FETCHES];
@@ -227,8 +231,11 @@ public final class RemoteBenchmark {
         double warmMs = median(warm);
         rows.add(new Measurement(WARM_FETCH, "warm fetch from the cache (new den)", warmMs, "ms", null, Double.NaN,
                 Double.NaN, "< 50 ms", verdict(warmMs < 50), "median of " + WARM_FETCHES + " in newly opened dens "
-                + DenBenchmark.list(warm) + " (registry listed on the server, nothing copied); later fetches in one "
-                + "den: median " + String.format(Locale.ROOT, "%.1f ms", median(later))));
+                + DenBenchmark.list(warm) + " (registry listed on the server, nothing copied), CPU time of the fetching "
+                + "thread: median " + String.format(Locale.ROOT, "%.1f ms", median(warmCpu)) + "; later fetches in one "
+                + "den: median " + String.format(Locale.ROOT, "%.1f ms", median(later)) + "; load average "
+                + String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage())));
 
         // Push of a fine-tune sharing the base's shards, counted on the wire.
         Path tuned = run.resolve("model-tuned");
