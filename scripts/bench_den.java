@@ -6,10 +6,11 @@
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.den4j.bench.BenchCli;
+import org.den4j.bench.BenchRunOptions;
 import org.den4j.bench.BenchReport;
 import org.den4j.bench.DenBenchmark;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench-den", mixinStandardHelpOptions = true, version = "bench-den 0.1.0",
@@ -29,20 +30,6 @@ class bench_den implements Callable<Integer> {
             + "(default: 10000; 1000 with --quick).")
     Integer models;
 
-    @Option(names = "--quick", description = "Small sizes for CI: 64 MiB and 1000 models.")
-    boolean quick;
-
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
-            description = "Runs of each large-model measurement; the table gives medians (default: ${DEFAULT-VALUE}).")
-    int repeats;
-
-    @Option(names = {"-w", "--work-dir"}, paramLabel = "DIR", description = "Where the temporary run directory goes "
-            + "(default: java.io.tmpdir); den and reference copies share its file system.")
-    Path workDir;
-
-    @Option(names = "--keep", description = "Keep the run directory afterwards.")
-    boolean keep;
-
     @Option(names = "--registry-den", paramLabel = "DIR", description = "Keep the small models in this den and reuse "
             + "them in later runs, skipping most of the set-up.")
     Path registryDen;
@@ -53,16 +40,13 @@ class bench_den implements Callable<Integer> {
     @Option(names = "--no-fresh-jvm", negatable = false, description = "Skip list and search in a new JVM.")
     boolean noFreshJvm;
 
-    @Option(names = "--fail-on-miss", description = "Exit with 1 when a target is missed.")
-    boolean failOnMiss;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    BenchRunOptions run;
 
     @Override
     public Integer call() {
         DenBenchmark.Builder builder = DenBenchmark.builder();
-        if (quick) {
+        if (run.quick()) {
             builder.quick();
         }
         if (sizeMiB != null) {
@@ -71,9 +55,9 @@ class bench_den implements Callable<Integer> {
         if (models != null) {
             builder.models(models);
         }
-        BenchReport report = builder.repeats(repeats).workDir(workDir).keep(keep).registryDen(registryDen)
-                .warmup(!noWarmup).freshJvm(!noFreshJvm).build().run();
-        return BenchCli.print(report, spec.commandLine().getOut(), failOnMiss);
+        BenchReport report = builder.repeats(run.repeats()).workDir(run.workDir()).keep(run.keep())
+                .registryDen(registryDen).warmup(!noWarmup).freshJvm(!noFreshJvm).build().run();
+        return run.print(report);
     }
 
     public static void main(String... args) {

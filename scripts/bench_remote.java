@@ -3,13 +3,13 @@
 //DEPS org.den4j:den4j-bench:0.1.0
 //DEPS info.picocli:picocli:4.7.6
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.den4j.bench.BenchCli;
+import org.den4j.bench.BenchRunOptions;
 import org.den4j.bench.BenchReport;
 import org.den4j.bench.RemoteBenchmark;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench-remote", mixinStandardHelpOptions = true, version = "bench-remote 0.1.0",
@@ -26,37 +26,20 @@ class bench_remote implements Callable<Integer> {
             + "(default: 1024; 128 with --quick).")
     Integer sizeMiB;
 
-    @Option(names = "--quick", description = "Small model for CI: 128 MiB.")
-    boolean quick;
-
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
-            description = "Runs of the cold fetch and its reference; the table gives medians (default: ${DEFAULT-VALUE}).")
-    int repeats;
-
-    @Option(names = {"-w", "--work-dir"}, paramLabel = "DIR", description = "Where the temporary run directory goes "
-            + "(default: java.io.tmpdir); the server's files and the caches share its file system.")
-    Path workDir;
-
-    @Option(names = "--keep", description = "Keep the run directory afterwards.")
-    boolean keep;
-
-    @Option(names = "--fail-on-miss", description = "Exit with 1 when a target is missed.")
-    boolean failOnMiss;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    BenchRunOptions run;
 
     @Override
     public Integer call() {
         RemoteBenchmark.Builder builder = RemoteBenchmark.builder();
-        if (quick) {
+        if (run.quick()) {
             builder.quick();
         }
         if (sizeMiB != null) {
             builder.sizeMiB(sizeMiB);
         }
-        BenchReport report = builder.repeats(repeats).workDir(workDir).keep(keep).build().run();
-        return BenchCli.print(report, spec.commandLine().getOut(), failOnMiss);
+        BenchReport report = builder.repeats(run.repeats()).workDir(run.workDir()).keep(run.keep()).build().run();
+        return run.print(report);
     }
 
     public static void main(String... args) {
