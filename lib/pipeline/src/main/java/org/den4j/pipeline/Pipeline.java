@@ -59,7 +59,7 @@ import org.den4j.lm.kit.NoteCorpus;
  */
 public final class Pipeline {
     /** The den name of the embedded base model, as {@code config/training-config.yaml} names it. */
-    public static final String BASE_NAME = "den4j/tiny-qwen2";
+    public static final String BASE_NAME = ModelKit.DEFAULT_NAME;
     /** The den name of the fine-tuned adapter. */
     public static final String CODER_NAME = "den4j/icd-coder-lora";
 

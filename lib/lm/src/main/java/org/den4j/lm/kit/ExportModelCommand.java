@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nLM Studio:%n",
         footer = {"  LM Studio finds GGUF files under its models folder as",
                 "  PUBLISHER/MODEL/FILE.gguf, for example",
-                "  --out ~/.lmstudio/models/den4j/qwen2-kit/qwen2-kit-q8_0.gguf"},
+                "  --out ~/.lmstudio/models/den4j/tiny-qwen2/tiny-qwen2-q8_0.gguf"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure", "2:bad input: model, adapter, format, dtype, output"})
 public final class ExportModelCommand implements Callable<Integer> {
@@ -38,7 +38,7 @@ public final class ExportModelCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "DIR|DEN_REF",
-            description = "Hugging Face folder, or a den reference such as den4j/qwen2-kit@1")
+            description = "Hugging Face folder, or a den reference such as den4j/tiny-qwen2@1")
     String model;
 
     @Option(names = "--adapter", paramLabel = "DIR",

@@ -46,7 +46,7 @@ import org.den4j.lm.tokenizer.BpeTrainer;
  */
 public final class ModelKit {
     /** The den name the kit's model is pushed under by default. */
-    public static final String DEFAULT_NAME = "den4j/qwen2-kit";
+    public static final String DEFAULT_NAME = "den4j/tiny-qwen2";
     /** Peak learning rate of the pre-training (small models from scratch take a large one). */
     static final double PRETRAINING_LEARNING_RATE = 2e-3;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
