@@ -662,23 +662,7 @@ public final class S3Backend implements DenBackend {
     public Staging openStaging() throws IOException {
         Files.createDirectories(localRoot);
         Path dir = Files.createTempDirectory(localRoot, "staging-");
-        Instant started = Instant.now();
-        return new Staging() {
-            @Override
-            public Path directory() {
-                return dir;
-            }
-
-            @Override
-            public Instant started() {
-                return started;
-            }
-
-            @Override
-            public void close() throws IOException {
-                org.den4j.den.internal.LocalBackend.deleteTree(dir);
-            }
-        };
+        return Staging.deletedOnClose(dir);
     }
 
     @Override

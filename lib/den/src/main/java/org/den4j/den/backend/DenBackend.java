@@ -219,6 +219,27 @@ public interface DenBackend extends AutoCloseable {
 
         @Override
         void close() throws IOException;
+
+        /** A staging directory that exists from now and is deleted, with all it holds, when closed. */
+        static Staging deletedOnClose(Path directory) {
+            Instant started = Instant.now();
+            return new Staging() {
+                @Override
+                public Path directory() {
+                    return directory;
+                }
+
+                @Override
+                public Instant started() {
+                    return started;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    org.den4j.den.internal.LocalBackend.deleteTree(directory);
+                }
+            };
+        }
     }
 
     /**

@@ -316,23 +316,7 @@ public final class HttpBackend implements DenBackend {
     @Override
     public Staging openStaging() throws IOException {
         Path dir = Files.createDirectory(staging.resolve(UUID.randomUUID().toString()));
-        Instant started = Instant.now();
-        return new Staging() {
-            @Override
-            public Path directory() {
-                return dir;
-            }
-
-            @Override
-            public Instant started() {
-                return started;
-            }
-
-            @Override
-            public void close() throws IOException {
-                LocalBackend.deleteTree(dir);
-            }
-        };
+        return Staging.deletedOnClose(dir);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -479,23 +478,7 @@ public final class CachingBackend implements DenBackend {
     @Override
     public Staging openStaging() throws IOException {
         Path dir = Files.createDirectory(store.tmp().resolve("staging-" + UUID.randomUUID()));
-        Instant started = Instant.now();
-        return new Staging() {
-            @Override
-            public Path directory() {
-                return dir;
-            }
-
-            @Override
-            public Instant started() {
-                return started;
-            }
-
-            @Override
-            public void close() throws IOException {
-                LocalBackend.deleteTree(dir);
-            }
-        };
+        return Staging.deletedOnClose(dir);
     }
 
     @Override
