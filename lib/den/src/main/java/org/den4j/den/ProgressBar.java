@@ -11,12 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * push acme/qwen2 [#########...........]  45%  460.2 MiB/1.0 GiB  312.4 MiB/s  ETA 2s
  * </pre>
  *
- * <p>Work smaller than {@code minBytes} draws nothing. Redraws at most ten times a second.
+ * <p>Work smaller than {@code minBytes} draws nothing. Redraws at most ten times a second. Work counted in
+ * something other than bytes names its unit ({@link #ProgressBar(PrintStream, long, String)}):
+ *
+ * <pre>
+ * train tokenizer [######..................]  23%  58/253 merges  571 merges/s  ETA 0s
+ * </pre>
  */
 public final class ProgressBar implements ProgressListener {
     private static final int WIDTH = 24;
     private final PrintStream out;
     private final long minBytes;
+    private final String unit;
     private final AtomicLong done = new AtomicLong();
     private volatile String task = "";
     private volatile long total = -1;
@@ -29,8 +35,20 @@ public final class ProgressBar implements ProgressListener {
      * @param minBytes work below this size draws nothing
      */
     public ProgressBar(PrintStream out, long minBytes) {
+        this(out, minBytes, null);
+    }
+
+    /**
+     * A bar for work counted in {@code unit}, such as {@code "merges"} or {@code "notes"}.
+     *
+     * @param out where to draw, usually {@code System.err}; not closed
+     * @param minCount work below this count draws nothing
+     * @param unit the unit of the counts, or null for bytes
+     */
+    public ProgressBar(PrintStream out, long minCount, String unit) {
         this.out = out;
-        this.minBytes = minBytes;
+        this.minBytes = minCount;
+        this.unit = unit;
     }
 
     @Override
@@ -79,11 +97,12 @@ public final class ProgressBar implements ProgressListener {
             double fraction = Math.min(1, (double) bytes / total);
             int filled = (int) Math.round(fraction * WIDTH);
             b.append('[').append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append(']');
-            b.append(String.format(Locale.ROOT, " %3d%%  %s/%s", Math.round(fraction * 100), bytes(bytes), bytes(total)));
+            b.append(String.format(Locale.ROOT, " %3d%%  %s", Math.round(fraction * 100), unit == null
+                    ? bytes(bytes) + "/" + bytes(total) : bytes + "/" + total + " " + unit));
         } else {
-            b.append(bytes(bytes));
+            b.append(unit == null ? bytes(bytes) : bytes + " " + unit);
         }
-        b.append("  ").append(bytes((long) rate)).append("/s");
+        b.append("  ").append(unit == null ? bytes((long) rate) : Math.round(rate) + " " + unit).append("/s");
         if (total > 0 && bytes < total && rate > 0) {
             b.append("  ETA ").append(duration((total - bytes) / rate));
         } else if (total > 0) {

@@ -79,7 +79,7 @@ public final class ModelKit {
         checkEmpty(target);
         BpeTrainer trainer = new BpeTrainer(size.vocabSize(), 2);
         corpus.documents().forEach(trainer::add);
-        BpeTokenizer tokenizer = trainer.train(new ProgressBar(log, 64));
+        BpeTokenizer tokenizer = trainer.train(new ProgressBar(log, 64, "merges"));
         int eos = tokenizer.idOf(BpeTokenizer.END_OF_TEXT);
         Qwen2Config config = new Qwen2Config(tokenizer.vocabSize(), size.hiddenSize(), size.intermediateSize(),
                 size.layers(), size.heads(), size.kvHeads(), 1e-6, 10000.0, true, size.contextLength(), eos,
