@@ -651,52 +651,25 @@ public final class DenBenchmark {
     }
 
     /** Builds a {@link DenBenchmark}; the defaults are the sizes. */
-    public static final class Builder {
-        private int sizeMiB = DEFAULT_SIZE_MIB;
+    public static final class Builder extends SizedBenchmarkBuilder<Builder> {
         private int models = DEFAULT_MODELS;
-        private int repeats = 3;
-        private Path workDir;
-        private boolean keep;
         private boolean warmup = true;
         private boolean freshJvm = true;
         private Path registryDen;
-        private PrintStream log = System.err;
 
         private Builder() {
+            super(DEFAULT_SIZE_MIB, QUICK_SIZE_MIB, 1);
         }
 
         /** The small sizes for tests and CI: {@value #QUICK_SIZE_MIB} MiB and {@value #QUICK_MODELS} models. */
+        @Override
         public Builder quick() {
             return sizeMiB(QUICK_SIZE_MIB).models(QUICK_MODELS);
-        }
-
-        /** The size of the large model in MiB (default 1024). */
-        public Builder sizeMiB(int sizeMiB) {
-            this.sizeMiB = sizeMiB;
-            return this;
         }
 
         /** How many small models the registry measurements run over (default 10,000). */
         public Builder models(int models) {
             this.models = models;
-            return this;
-        }
-
-        /** Runs of each large-model measurement; the report gives medians (default 3). */
-        public Builder repeats(int repeats) {
-            this.repeats = repeats;
-            return this;
-        }
-
-        /** Where the run's temporary directory goes (default {@code java.io.tmpdir}). */
-        public Builder workDir(Path workDir) {
-            this.workDir = workDir;
-            return this;
-        }
-
-        /** Keep the run's directory instead of deleting it (default false). */
-        public Builder keep(boolean keep) {
-            this.keep = keep;
             return this;
         }
 
@@ -721,29 +694,15 @@ public final class DenBenchmark {
             return this;
         }
 
-        /** Where progress goes (default {@code System.err}). */
-        public Builder log(PrintStream log) {
-            this.log = log;
-            return this;
-        }
-
         /**
          * Builds the benchmark.
          *
          * @throws IllegalArgumentException when a size, count or repeat is below 1
          */
         public DenBenchmark build() {
-            if (sizeMiB < 1) {
-                throw new IllegalArgumentException("Model size " + sizeMiB + " MiB is too small; use 1 MiB or more");
-            }
+            validate();
             if (models < 1) {
                 throw new IllegalArgumentException("Model count " + models + " is too small; use 1 or more");
-            }
-            if (repeats < 1) {
-                throw new IllegalArgumentException("Repeats " + repeats + " is too small; use 1 or more");
-            }
-            if (log == null) {
-                throw new IllegalArgumentException("Log stream is null; pass System.err or a stream that discards");
             }
             return new DenBenchmark(this);
         }

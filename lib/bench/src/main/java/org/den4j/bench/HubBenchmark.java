@@ -364,55 +364,16 @@ public final class HubBenchmark {
     }
 
     /** Builds a {@link HubBenchmark}; the defaults are the size. */
-    public static final class Builder {
-        private int sizeMiB = DEFAULT_SIZE_MIB;
-        private int repeats = 3;
-        private Path workDir;
-        private boolean keep;
+    public static final class Builder extends SizedBenchmarkBuilder<Builder> {
         private boolean warmup = true;
-        private PrintStream log = System.err;
 
         private Builder() {
-        }
-
-        /** The small size for tests and CI: {@value #QUICK_SIZE_MIB} MiB. */
-        public Builder quick() {
-            return sizeMiB(QUICK_SIZE_MIB);
-        }
-
-        /** The repository's size in MiB, spread over {@value #FILES} files (default 1024). */
-        public Builder sizeMiB(int sizeMiB) {
-            this.sizeMiB = sizeMiB;
-            return this;
-        }
-
-        /** Runs of each measurement; the report gives medians (default 3). */
-        public Builder repeats(int repeats) {
-            this.repeats = repeats;
-            return this;
-        }
-
-        /** Where the run's temporary directory goes (default {@code java.io.tmpdir}). */
-        public Builder workDir(Path workDir) {
-            this.workDir = workDir;
-            return this;
-        }
-
-        /** Keep the run's directory instead of deleting it (default false). */
-        public Builder keep(boolean keep) {
-            this.keep = keep;
-            return this;
+            super(DEFAULT_SIZE_MIB, QUICK_SIZE_MIB, 1);
         }
 
         /** Run a small benchmark first to warm up the JIT (default true). */
         public Builder warmup(boolean warmup) {
             this.warmup = warmup;
-            return this;
-        }
-
-        /** Where progress goes (default {@code System.err}). */
-        public Builder log(PrintStream log) {
-            this.log = log;
             return this;
         }
 
@@ -422,15 +383,7 @@ public final class HubBenchmark {
          * @throws IllegalArgumentException when the size or repeats is below 1
          */
         public HubBenchmark build() {
-            if (sizeMiB < 1) {
-                throw new IllegalArgumentException("Size " + sizeMiB + " MiB is too small; use 1 MiB or more");
-            }
-            if (repeats < 1) {
-                throw new IllegalArgumentException("Repeats " + repeats + " is too small; use 1 or more");
-            }
-            if (log == null) {
-                throw new IllegalArgumentException("Log stream is null; pass System.err or a stream that discards");
-            }
+            validate();
             return new HubBenchmark(this);
         }
     }

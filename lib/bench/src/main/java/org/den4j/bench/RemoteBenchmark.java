@@ -328,49 +328,9 @@ public final class RemoteBenchmark {
     }
 
     /** Settings of a run. */
-    public static final class Builder {
-        private int sizeMiB = DEFAULT_SIZE_MIB;
-        private int repeats = 3;
-        private Path workDir;
-        private boolean keep;
-        private PrintStream log = System.err;
-
+    public static final class Builder extends SizedBenchmarkBuilder<Builder> {
         private Builder() {
-        }
-
-        /** The small size for tests and CI: {@value #QUICK_SIZE_MIB} MiB. */
-        public Builder quick() {
-            return sizeMiB(QUICK_SIZE_MIB);
-        }
-
-        /** The model's size in MiB (default 1024). */
-        public Builder sizeMiB(int sizeMiB) {
-            this.sizeMiB = sizeMiB;
-            return this;
-        }
-
-        /** Runs of the cold fetch and its reference; the report gives medians (default 3). */
-        public Builder repeats(int repeats) {
-            this.repeats = repeats;
-            return this;
-        }
-
-        /** Where the run's temporary directory goes (default {@code java.io.tmpdir}). */
-        public Builder workDir(Path workDir) {
-            this.workDir = workDir;
-            return this;
-        }
-
-        /** Keep the run's directory instead of deleting it (default false). */
-        public Builder keep(boolean keep) {
-            this.keep = keep;
-            return this;
-        }
-
-        /** Where progress goes (default {@code System.err}). */
-        public Builder log(PrintStream log) {
-            this.log = log;
-            return this;
+            super(DEFAULT_SIZE_MIB, QUICK_SIZE_MIB, 4);
         }
 
         /**
@@ -379,12 +339,7 @@ public final class RemoteBenchmark {
          * @throws IllegalArgumentException when the size is below 4 MiB or repeats below 1
          */
         public RemoteBenchmark build() {
-            if (sizeMiB < 4) {
-                throw new IllegalArgumentException("Size " + sizeMiB + " MiB is too small; use 4 MiB or more");
-            }
-            if (repeats < 1) {
-                throw new IllegalArgumentException("Repeats " + repeats + " must be 1 or more");
-            }
+            validate();
             return new RemoteBenchmark(this);
         }
     }
