@@ -503,6 +503,25 @@ public final class MimicImport {
                         + "WHERE d.icd_code IS NOT NULL AND d.hadm_id IS NOT NULL");
             }
         }
+        // Every code of the dictionaries, dotted as in the views above, with its system: what a coder can assign.
+        StringBuilder dictionary = new StringBuilder("CREATE OR REPLACE VIEW code_dictionary AS ");
+        for (String kind : List.of("diagnoses", "procedures")) {
+            boolean px = kind.equals("procedures");
+            if (px) {
+                dictionary.append(" UNION ALL ");
+            }
+            if (version == MimicVersion.MIMIC_III) {
+                dictionary.append("SELECT ").append(MimicTables.dotted("icd9_code", "9", px))
+                        .append(" AS code, 9 AS icd_version, ").append(px).append(" AS is_procedure, long_title ")
+                        .append("FROM mimiciii.d_icd_").append(kind).append(" WHERE icd9_code IS NOT NULL");
+            } else {
+                dictionary.append("SELECT ").append(MimicTables.dotted("icd_code", "icd_version", px))
+                        .append(" AS code, CAST(icd_version AS INTEGER) AS icd_version, ").append(px)
+                        .append(" AS is_procedure, long_title FROM mimiciv_hosp.d_icd_").append(kind)
+                        .append(" WHERE icd_code IS NOT NULL");
+            }
+        }
+        s.execute(dictionary.toString());
         s.execute("CREATE OR REPLACE VIEW admission_facts AS "
                 + "WITH dx AS (SELECT hadm_id, list(code ORDER BY seq_num) AS codes, "
                 + "arg_min(icd_version, seq_num) AS icd_version FROM diagnoses GROUP BY hadm_id), "
