@@ -1,7 +1,7 @@
 package org.den4j.den;
 
 /** Bad input from the caller: an invalid name, reference, directory, zip or value. */
-public class DenInputException extends DenException {
+public class DenInputException extends DenException implements BadInput {
     private static final long serialVersionUID = 1L;
 
     public DenInputException(String message) {
