@@ -113,9 +113,9 @@ public record PdfText(String source, List<String> pages) {
             for (PDPage page : doc.getPages()) {
                 images += countImages(page.getResources(), 0);
             }
-            throw new CoderInputException("PDF " + name + " has no text layer (" + count + (count == 1 ? " page" : " pages")
-                    + (images > 0 ? ", " + images + (images == 1 ? " image" : " images") + ": a scan" : " without text")
-                    + "); OCR is not supported: give a PDF with selectable text, or the note's text");
+            String what = count + (count == 1 ? " page" : " pages") + (images > 0
+                    ? ", " + images + (images == 1 ? " image" : " images") + ": a scan" : " without text");
+            throw new CoderInputException("PDF " + name + " has no text layer (" + what + "); OCR is not supported: give a PDF with selectable text, or the note's text");
         }
         return new PdfText(name, pages);
     }
@@ -142,7 +142,8 @@ public record PdfText(String source, List<String> pages) {
     }
 
     private static CoderInputException damaged(String name, IOException e) {
-        return new CoderInputException("PDF " + name + " is damaged or not a PDF (" + String.valueOf(e.getMessage()).replace('\n', ' ') + "); give the "
-                + "original file", e);
+        String why = String.valueOf(e.getMessage()).replace('\n', ' ');
+        return new CoderInputException("PDF " + name + " is damaged or not a PDF (" + why + "); give the original file",
+                e);
     }
 }
