@@ -115,7 +115,8 @@ public record PdfText(String source, List<String> pages) {
             }
             String what = count + (count == 1 ? " page" : " pages") + (images > 0
                     ? ", " + images + (images == 1 ? " image" : " images") + ": a scan" : " without text");
-            throw new CoderInputException("PDF " + name + " has no text layer (" + what + "); OCR is not supported: give a PDF with selectable text, or the note's text");
+            throw new CoderInputException("PDF " + name + " has no text layer (" + what + "); OCR is not supported: "
+                    + "give a PDF with selectable text, or the note's text");
         }
         return new PdfText(name, pages);
     }
