@@ -17,6 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * train tokenizer [######..................]  23%  58/253 merges  571 merges/s  ETA 0s
  * </pre>
+ *
+ * <p>A resumed job counts the work done before it with {@link #skip}, and a job that has more to say than its
+ * count (a training loss) sets {@link #detail}:
+ *
+ * <pre>
+ * train [#########...............]  37%  37/100 steps  1.4 steps/s  loss 2.3412  1830 tok/s  ETA 45s
+ * </pre>
  */
 public final class ProgressBar implements ProgressListener {
     private static final int WIDTH = 24;
@@ -24,6 +31,8 @@ public final class ProgressBar implements ProgressListener {
     private final long minBytes;
     private final String unit;
     private final AtomicLong done = new AtomicLong();
+    private volatile long skipped;
+    private volatile String detail;
     private volatile String task = "";
     private volatile long total = -1;
     private volatile long startNanos;
@@ -56,6 +65,8 @@ public final class ProgressBar implements ProgressListener {
         this.task = task;
         this.total = totalBytes;
         this.done.set(0);
+        this.skipped = 0;
+        this.detail = null;
         this.startNanos = System.nanoTime();
         this.lastDraw = 0;
         this.active = totalBytes < 0 || totalBytes >= minBytes;
@@ -88,10 +99,24 @@ public final class ProgressBar implements ProgressListener {
         active = false;
     }
 
+    /**
+     * Counts {@code count} units as done before this run started (a resumed job): they fill the bar but do not
+     * count towards the rate or the time left. Call after {@link #start}.
+     */
+    public void skip(long count) {
+        skipped += count;
+        done.addAndGet(count);
+    }
+
+    /** Text drawn after the rate on the next redraws, such as {@code loss 2.3412}; null for none. */
+    public void detail(String text) {
+        detail = text;
+    }
+
     /** The bar as text for {@code bytes} done at time {@code nanos}. */
     String line(long bytes, long nanos) {
         double seconds = Math.max(1e-9, (nanos - startNanos) / 1e9);
-        double rate = bytes / seconds;
+        double rate = Math.max(0, bytes - skipped) / seconds;
         StringBuilder b = new StringBuilder(task).append(' ');
         if (total > 0) {
             double fraction = Math.min(1, (double) bytes / total);
@@ -102,7 +127,11 @@ public final class ProgressBar implements ProgressListener {
         } else {
             b.append(unit == null ? bytes(bytes) : bytes + " " + unit);
         }
-        b.append("  ").append(unit == null ? bytes((long) rate) : Math.round(rate) + " " + unit).append("/s");
+        b.append("  ").append(unit == null ? bytes((long) rate) : count(rate) + " " + unit).append("/s");
+        String text = detail;
+        if (text != null && !text.isEmpty()) {
+            b.append("  ").append(text);
+        }
         if (total > 0 && bytes < total && rate > 0) {
             b.append("  ETA ").append(duration((total - bytes) / rate));
         } else if (total > 0) {
@@ -124,6 +153,11 @@ public final class ProgressBar implements ProgressListener {
             u++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** A rate of counted units: one decimal below 10 (slow work such as training steps), else whole. */
+    private static String count(double rate) {
+        return rate < 10 ? String.format(Locale.ROOT, "%.1f", rate) : Long.toString(Math.round(rate));
     }
 
     private static String duration(double seconds) {

@@ -33,4 +33,17 @@ class ProgressBarTest {
         assertTrue(last.startsWith("train tokenizer [########################] 100%  253/253 merges  "), last);
         assertEquals(-1, last.indexOf(" B/"), last);
     }
+
+    @Test
+    void resumedWorkFillsTheBarButCountsOnlyThisRunInTheRateAndTimeLeft() {
+        ProgressBar bar = new ProgressBar(new PrintStream(new ByteArrayOutputStream()), 0, "steps");
+        bar.start("train", 100);
+        long oneSecondLater = System.nanoTime() + 1_000_000_000L;
+        bar.skip(36);
+        bar.advance(1);
+        bar.detail("loss 2.3412  1830 tok/s");
+        String line = bar.line(37, oneSecondLater);
+        assertEquals("train [#########...............]  37%  37/100 steps  1.0 steps/s  loss 2.3412  1830 tok/s"
+                + "  ETA 1m03s", line);
+    }
 }
