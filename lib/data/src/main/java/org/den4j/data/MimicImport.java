@@ -24,7 +24,7 @@ import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import org.den4j.data.internal.MimicTables;
 import org.den4j.data.internal.MimicTables.Table;
-import org.den4j.data.internal.Progress;
+import org.den4j.den.ProgressBar;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
@@ -366,7 +366,8 @@ public final class MimicImport {
             s.execute(sql);
             return;
         }
-        Progress bar = new Progress(progress, task, 100, "%");
+        ProgressBar bar = new ProgressBar(progress, 0, "%");
+        bar.start(task, 100);
         DuckDBPreparedStatement statement = s.unwrap(DuckDBPreparedStatement.class);
         java.util.concurrent.atomic.AtomicLong shown = new java.util.concurrent.atomic.AtomicLong();
         Thread poller = new Thread(() -> {

@@ -27,7 +27,8 @@ import org.den4j.data.internal.CsvWriter;
 import org.den4j.data.internal.IcdCatalog;
 import org.den4j.data.internal.IcdCatalog.Condition;
 import org.den4j.data.internal.NoteWriter;
-import org.den4j.data.internal.Progress;
+import org.den4j.den.ProgressBar;
+import org.den4j.den.ProgressListener;
 
 /**
  * Writes a synthetic MIMIC release: the file names, columns, quoting and gzip compression of MIMIC-III v1.4
@@ -242,8 +243,9 @@ public final class SyntheticMimic {
         }
 
         Summary run() throws IOException {
-            Progress bar = progress == null ? Progress.NONE
-                    : new Progress(progress, "synth-mimic " + version, patients, "patients");
+            ProgressListener bar = progress == null ? ProgressListener.NONE
+                    : new ProgressBar(progress, 0, "patients");
+            bar.start("synth-mimic " + version, patients);
             if (iv) {
                 try (CsvWriter pat = open("hosp/patients.csv.gz", "subject_id", "gender", "anchor_age",
                         "anchor_year", "anchor_year_group", "dod");

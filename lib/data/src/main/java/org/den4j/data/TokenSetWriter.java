@@ -25,9 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.den4j.data.internal.DuckDbFiles;
-import org.den4j.data.internal.Progress;
 import org.den4j.den.Den;
 import org.den4j.den.DenException;
+import org.den4j.den.ProgressBar;
+import org.den4j.den.ProgressListener;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -280,8 +281,8 @@ public final class TokenSetWriter {
             rs.next();
             total = rs.getLong(1);
         }
-        Progress bar = progress == null ? Progress.NONE
-                : new Progress(progress, "prepare-tokens " + split, total, "examples");
+        ProgressListener bar = progress == null ? ProgressListener.NONE : new ProgressBar(progress, 0, "examples");
+        bar.start("prepare-tokens " + split, total);
         long[] counts = new long[4];
         Deque<Future<List<PromptEncoder.Example>>> pending = new ArrayDeque<>();
         try (Statement s = in.createStatement();
@@ -327,7 +328,7 @@ public final class TokenSetWriter {
     }
 
     private static void append(Future<List<PromptEncoder.Example>> future, DuckDBAppender appender, long[] counts,
-            Progress bar) throws SQLException {
+            ProgressListener bar) throws SQLException {
         List<PromptEncoder.Example> examples;
         try {
             examples = future.get();
