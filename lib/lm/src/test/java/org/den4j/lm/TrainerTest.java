@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.den4j.lm.io.Qwen2Config;
+import org.den4j.lm.train.TrainingListener;
+import org.den4j.lm.train.TrainingRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,12 +120,36 @@ class TrainerTest {
                     () -> new Trainer(model, common.outputDir(b).build()).train(data, List.of(), false));
         }
         assertTrue(refused.getMessage().contains("already holds checkpoint-4"), refused.getMessage());
+        List<String> events = new ArrayList<>();
         try (Qwen2Model model = base()) {
-            Trainer trainer = new Trainer(model, common.outputDir(b).build());
+            Trainer trainer = new Trainer(model, common.outputDir(b).build()).addListener(new TrainingListener() {
+                @Override
+                public void onTrainingBegin(TrainingRun run) {
+                    events.add("begin after " + run.firstStep() + " of " + run.totalSteps() + " with "
+                            + run.history().size() + " restored");
+                }
+
+                @Override
+                public void onStep(TrainingRun run, TrainingMetrics metrics) {
+                    try {
+                        events.add("step " + metrics.step() + ", metrics file "
+                                + Files.readAllLines(b.resolve("metrics.jsonl")).size());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public void onTrainingEnd(TrainingRun run) {
+                    events.add("end with " + run.history().size());
+                }
+            });
             TrainingResult resumed = trainer.train(data, List.of(), true);
             assertArrayEquals(uninterrupted, resumed.losses(), 1e-5);
             trainer.adapter().close();
         }
+        assertEquals(List.of("begin after 4 of 6 with 4 restored", "step 5, metrics file 5", "step 6, metrics file 6",
+                "end with 6"), events, "the trainer's own listeners (the metrics file) run first");
     }
 
     @Test
