@@ -105,16 +105,46 @@ public final class CoderDen {
      * @throws org.den4j.den.ModelNotFoundException when {@code ref} names no model
      */
     public static IcdCoder load(Den den, String ref, CoderFormat.LoadOptions options) {
-        ModelInfo info = den.show(ref);
-        String kind = info.metadata().extra().get(KIND);
-        if (kind == null && !hasCoderConfig(den, info)) {
-            throw new CoderInputException(describeNonCoder(ref, info));
-        }
+        ModelInfo info = checkCoder(den, ref);
         Path folder = den.fetch(info.ref());
         CoderConfig config = CoderConfig.read(folder);
         CoderModel model = new CoderModel(info.name(), String.valueOf(info.version()), "sha256:" + info.digest(),
                 config.kind(), null);
         return Coders.load(folder, model, options);
+    }
+
+    /**
+     * The local, read-only folder of the coder {@code ref} names (fetched if needed), for reading its files such as
+     * {@value CodeDictionary#FILE_NAME} without loading it.
+     *
+     * @throws CoderInputException when the model is not an ICD coder
+     */
+    public static Path fetch(Den den, String ref) {
+        return den.fetch(checkCoder(den, ref).ref());
+    }
+
+    /**
+     * Whether a {@code --model} value names a coder folder rather than a den reference: an existing directory, or
+     * text that starts as a path does ({@code /}, {@code ./}, {@code ../}, {@code ~/}); den names never do.
+     */
+    public static boolean isFolderRef(String ref) {
+        if (ref.startsWith("/") || ref.startsWith("./") || ref.startsWith("../") || ref.startsWith("~/")
+                || ref.equals(".") || ref.equals("..")) {
+            return true;
+        }
+        try {
+            return java.nio.file.Files.isDirectory(Path.of(ref));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static ModelInfo checkCoder(Den den, String ref) {
+        ModelInfo info = den.show(ref);
+        if (!info.metadata().extra().containsKey(KIND) && !hasCoderConfig(den, info)) {
+            throw new CoderInputException(describeNonCoder(ref, info));
+        }
+        return info;
     }
 
     /** Whether the den model {@code ref} names is an ICD coder (by its metadata, else by its files). */

@@ -46,10 +46,14 @@ public final class Coders {
      * Loads a coder folder.
      *
      * @param model the identity to report (null: the folder)
-     * @throws CoderInputException when the folder is not a coder or its kind is unknown
+     * @throws CoderInputException when the folder is not a coder (no {@code coder.json}), lacks its
+     *     {@value CodeDictionary#FILE_NAME}, or its kind is unknown
      */
     public static IcdCoder load(Path folder, CoderModel model, CoderFormat.LoadOptions options) {
         CoderConfig config = CoderConfig.read(folder);
+        if (!java.nio.file.Files.isRegularFile(folder.resolve(CodeDictionary.FILE_NAME))) {
+            CodeDictionary.read(folder); // its message names the folder and the fix
+        }
         CoderFormat format = format(config.kind());
         CoderModel identity = model != null ? model : CoderModel.ofFolder(folder.toString(), config.kind());
         return format.load(folder, identity, options);

@@ -20,12 +20,12 @@ import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /** PDFs written with PDFBox for tests: text pages, a scan (images only), encrypted, truncated. */
-final class TestPdfs {
+public final class TestPdfs {
     private TestPdfs() {
     }
 
     /** A PDF with one page per entry of {@code pages}, each line of a page on its own text line. */
-    static byte[] text(List<String> pages) throws IOException {
+    public static byte[] text(List<String> pages) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             addTextPages(doc, pages);
             return save(doc);
@@ -33,7 +33,7 @@ final class TestPdfs {
     }
 
     /** A PDF whose pages are each one image and no text: what a scanner makes. */
-    static byte[] scan(int pageCount) throws IOException {
+    public static byte[] scan(int pageCount) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             BufferedImage img = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
             Graphics2D g = img.createGraphics();
@@ -55,7 +55,7 @@ final class TestPdfs {
     }
 
     /** A text PDF that needs the user password {@code secret} to open. */
-    static byte[] encrypted(List<String> pages) throws IOException {
+    public static byte[] encrypted(List<String> pages) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             addTextPages(doc, pages);
             StandardProtectionPolicy policy = new StandardProtectionPolicy("owner", "secret", new AccessPermission());
@@ -66,11 +66,11 @@ final class TestPdfs {
     }
 
     /** The first {@code fraction} of a PDF's bytes: a download cut short. */
-    static byte[] truncated(byte[] pdf, double fraction) {
+    public static byte[] truncated(byte[] pdf, double fraction) {
         return Arrays.copyOf(pdf, (int) (pdf.length * fraction));
     }
 
-    static Path write(Path file, byte[] bytes) throws IOException {
+    public static Path write(Path file, byte[] bytes) throws IOException {
         Files.write(file, bytes);
         return file;
     }

@@ -18,21 +18,21 @@ import java.util.Map;
  * delay) and records what it received. It returns fixed chat answers and does no inference; den4j's own
  * OpenAI-compatible server is tested against the client end to end in tests/.
  */
-final class ChatPeer implements AutoCloseable {
+public final class ChatPeer implements AutoCloseable {
     /** One scripted answer. */
-    record Answer(int status, Map<String, String> headers, String body, long delayMs) {
-        static Answer ok(String content) {
+    public record Answer(int status, Map<String, String> headers, String body, long delayMs) {
+        public static Answer ok(String content) {
             return new Answer(200, Map.of(), chat(content), 0);
         }
 
-        static Answer error(int status, String body) {
+        public static Answer error(int status, String body) {
             return new Answer(status, Map.of(), body, 0);
         }
     }
 
     /** One received request. */
-    record Received(String method, String path, Map<String, List<String>> headers, String body) {
-        String header(String name) {
+    public record Received(String method, String path, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
                     return e.getValue().get(0);
@@ -46,28 +46,28 @@ final class ChatPeer implements AutoCloseable {
     private final Deque<Answer> script = new ArrayDeque<>();
     private final List<Received> received = new ArrayList<>();
 
-    ChatPeer() throws IOException {
+    public ChatPeer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
     /** The base URL, {@code http://127.0.0.1:PORT/v1}. */
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    synchronized ChatPeer then(Answer answer) {
+    public synchronized ChatPeer then(Answer answer) {
         script.add(answer);
         return this;
     }
 
-    synchronized List<Received> received() {
+    public synchronized List<Received> received() {
         return List.copyOf(received);
     }
 
     /** An OpenAI chat completion whose one choice says {@code content}. */
-    static String chat(String content) {
+    public static String chat(String content) {
         return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1700000000,"
                 + "\"model\":\"served-model\","
                 + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
