@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -270,10 +271,15 @@ public final class PredictCommand implements Callable<Integer> {
         return key;
     }
 
+    /** Notes coded per {@link IcdCoder#predictBatch} call, so that coders that batch can. */
+    static final int BATCH = 16;
+
     private void predictLines(IcdCoder coder, PredictOptions options, Writer out) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(input.jsonl))) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
+            List<String> texts = new ArrayList<>(BATCH);
             int number = 0;
+            int firstOfBatch = 0;
             boolean more = true;
             while (more) {
                 int b = in.read();
@@ -286,18 +292,26 @@ public final class PredictCommand implements Callable<Integer> {
                 String where = input.jsonl + " line " + number;
                 String raw = decode(line.toByteArray(), where);
                 line.reset();
-                if (raw.isBlank()) {
-                    continue;
+                if (!raw.isBlank()) {
+                    if (texts.isEmpty()) {
+                        firstOfBatch = number;
+                    }
+                    texts.add(noteOf(raw, where));
                 }
-                String text = noteOf(raw, where);
-                Prediction p;
-                try {
-                    p = coder.predict(text, options);
-                } catch (CoderInputException e) {
-                    throw new CoderInputException(where + ": " + e.getMessage(), e);
+                if (texts.size() == BATCH || (!more && !texts.isEmpty())) {
+                    List<Prediction> predictions;
+                    try {
+                        predictions = coder.predictBatch(texts, options);
+                    } catch (CoderInputException e) {
+                        throw new CoderInputException(input.jsonl + " lines " + firstOfBatch + "-" + number + ": "
+                                + e.getMessage(), e);
+                    }
+                    for (Prediction p : predictions) {
+                        out.write(p.toJson());
+                        out.write('\n');
+                    }
+                    texts.clear();
                 }
-                out.write(p.toJson());
-                out.write('\n');
             }
         }
     }

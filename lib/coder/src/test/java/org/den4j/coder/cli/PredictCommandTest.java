@@ -158,14 +158,28 @@ class PredictCommandTest {
                 .toList());
         assertEquals(2, Prediction.fromJson(lines.get(1)).codes().size());
 
+        // More notes than one batch come back in their order.
+        List<Code> codes = dictionary.codes(IcdVersion.ICD10).subList(0, PredictCommand.BATCH + 3);
+        StringBuilder many = new StringBuilder();
+        for (Code c : codes) {
+            many.append("{\"text\": \"note about ").append(c.code()).append("\"}\n");
+            peer.then(ChatPeer.Answer.ok(c.code()));
+        }
+        Files.writeString(in, many);
+        Run batches = run(remote("--input", in.toString()));
+        assertEquals(0, batches.exit(), batches::toString);
+        assertEquals(codes.stream().map(Code::code).toList(), batches.out().lines()
+                .map(l -> Prediction.fromJson(l).codes().get(0).code()).toList());
+
         // A bad line fails the run and leaves the earlier output as it was: nothing half-written.
         Files.writeString(in, "{\"text\": \"first note\"}\n{\"note\": \"no text field\"}\n");
-        peer.then(ChatPeer.Answer.ok(first.code()));
+        int calls = peer.received().size();
         Run bad = run(remote("--input", in.toString(), "--output", outFile.toString()));
         assertEquals(2, bad.exit(), bad::toString);
         assertEquals("predict: " + in + " line 2 has no \"text\" string; write one {\"text\": \"...\"} object a "
                 + "line\n", bad.err());
         assertEquals(lines, Files.readAllLines(outFile));
+        assertEquals(calls, peer.received().size(), "the batch with a bad line is not sent");
         try (var files = Files.list(dir)) {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
