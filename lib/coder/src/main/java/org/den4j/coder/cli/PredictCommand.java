@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.den4j.coder.CodeDictionary;
 import org.den4j.coder.CoderDen;
 import org.den4j.coder.CoderFormat;
@@ -44,6 +45,7 @@ import org.den4j.command.DenOption;
 import org.den4j.command.DeviceOption;
 import org.den4j.command.VerboseOption;
 import org.den4j.den.Den;
+import org.den4j.den.DenConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -225,7 +227,7 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     /** Opens the coder; the den, when one is needed, is open only while loading. */
-    private IcdCoder open(java.util.function.Supplier<org.den4j.den.DenConfig> denConfig) {
+    private IcdCoder open(Supplier<DenConfig> denConfig) {
         CoderFormat.LoadOptions load = new CoderFormat.LoadOptions(device.device());
         if (remote != null) {
             CodeDictionary dictionary;
