@@ -148,8 +148,8 @@ abstract class ClassifierCoderFormat implements CoderFormat {
         metrics.put("labels", (double) classifier.labels().size());
         Set<IcdVersion> versions = new TreeSet<>();
         training.train().forEach(n -> versions.add(n.version()));
-        List<Code> codes = classifier.labels().stream().map(Code::ofKey).sorted().toList();
-        CodeDictionary dictionary = training.dictionary().restrictTo(codes);
+        // The whole dictionary, not only the trained codes: a naive Bayes coder can learn new codes from feedback.
+        CodeDictionary dictionary = training.dictionary();
         CoderConfig config = CoderConfig.of(kind(), List.copyOf(versions), null, metrics, training.trainedOn());
         return AtomicFolder.write(training.outputDir(), tmp -> {
             classifier.save(tmp);
