@@ -30,4 +30,23 @@ public record CoderTraining(List<CodedNote> train, List<CodedNote> validation, C
         settings = Map.copyOf(settings);
         trainedOn = Map.copyOf(trainedOn);
     }
+
+    /**
+     * The training of a database written by {@code prepare-mimic}: its train and validation notes and its code
+     * dictionary. The test split is never read, so nothing tuned here has seen it.
+     *
+     * @param limit at most this many notes of each split (0: all)
+     * @throws CoderInputException when the database is missing or not such a database
+     */
+    public static CoderTraining fromDatabase(Path database, int limit, Path outputDir, Map<String, String> settings,
+            Den den, String device, long seed, PrintStream progress) {
+        List<CodedNote> train = CodingData.read(database, "train", limit);
+        List<CodedNote> validation = CodingData.read(database, "validation", limit);
+        Map<String, Object> trainedOn = new java.util.LinkedHashMap<>();
+        trainedOn.put("database", database.toAbsolutePath().normalize().toString());
+        trainedOn.put("train_notes", train.size());
+        trainedOn.put("validation_notes", validation.size());
+        return new CoderTraining(train, validation, CodeDictionary.fromDatabase(database), outputDir, settings, den,
+                device, seed, progress, trainedOn);
+    }
 }

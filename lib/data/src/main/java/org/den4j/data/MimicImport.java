@@ -53,7 +53,10 @@ import org.duckdb.DuckDBPreparedStatement;
  *   <li>{@code split_train}, {@code split_validation}, {@code split_test}: the facts of each split, 80/10/10
  *       by patient (table {@code patient_splits}), reproducible by seed.</li>
  * </ul>
- * Table {@code dataset_info} records what was loaded. Everything runs in one transaction: a failed load
+ * Table {@code dataset_info} records what was loaded. A synthetic release's own
+ * {@value SyntheticMimic#NEGATED_MENTIONS_FILE} becomes table {@code negated_mentions(subject_id, hadm_id, icd_code,
+ * icd_version, is_procedure, code, kind, phrase)}: conditions a note names only negated, as family history or
+ * ruled out ({@code kind} {@code negated}, {@code family}, {@code ruled_out}), {@code code} dotted as in the views. Everything runs in one transaction: a failed load
  * leaves the database as it was.
  */
 public final class MimicImport {
@@ -346,6 +349,7 @@ public final class MimicImport {
         }
         s.execute("DROP TABLE IF EXISTS main.sample_subjects");
         createViews(s);
+        loadNegatedMentions(s, rows);
         Map<String, Long> splits = createSplits(c, s);
         long facts = splits.values().stream().mapToLong(Long::longValue).sum();
         s.execute("CREATE OR REPLACE TABLE dataset_info AS SELECT * FROM (VALUES "
@@ -531,6 +535,44 @@ public final class MimicImport {
                 + "coalesce(px.codes, CAST([] AS VARCHAR[])) AS procedure_codes, "
                 + "CASE WHEN dx.icd_version = 10 THEN 'icd10' ELSE 'icd9' END AS code_system "
                 + "FROM discharge_notes n JOIN dx ON dx.hadm_id = n.hadm_id LEFT JOIN px ON px.hadm_id = n.hadm_id");
+    }
+
+    /**
+     * Loads a synthetic release's {@value SyntheticMimic#NEGATED_MENTIONS_FILE} as table {@code negated_mentions},
+     * for the admissions that were loaded, codes dotted as in the views; without the file (a PhysioNet release)
+     * there is no such table, so that a database never describes another release's notes.
+     */
+    private void loadNegatedMentions(Statement s, Map<String, Long> rows) throws SQLException {
+        s.execute("DROP TABLE IF EXISTS negated_mentions");
+        String base = SyntheticMimic.NEGATED_MENTIONS_FILE.substring(0, SyntheticMimic.NEGATED_MENTIONS_FILE
+                .length() - ".csv.gz".length());
+        Path file = null;
+        for (String ext : List.of(".csv.gz", ".csv")) {
+            if (Files.isRegularFile(mimicDir.resolve(base + ext))) {
+                file = mimicDir.resolve(base + ext);
+                break;
+            }
+        }
+        if (file == null) {
+            return;
+        }
+        Table t = new Table(base, "main", "negated_mentions", List.of(
+                new MimicTables.Column("subject_id", "subject_id", "BIGINT"),
+                new MimicTables.Column("hadm_id", "hadm_id", "BIGINT"),
+                new MimicTables.Column("icd_code", "icd_code", "VARCHAR"),
+                new MimicTables.Column("icd_version", "icd_version", "INTEGER"),
+                new MimicTables.Column("is_procedure", "is_procedure", "INTEGER"),
+                new MimicTables.Column("kind", "kind", "VARCHAR"),
+                new MimicTables.Column("phrase", "phrase", "VARCHAR")), true);
+        checkHeader(t, file);
+        s.execute("CREATE TABLE negated_mentions AS SELECT m.subject_id, m.hadm_id, m.icd_code, m.icd_version, "
+                + "m.is_procedure = 1 AS is_procedure, CASE WHEN m.is_procedure = 1 THEN "
+                + MimicTables.dotted("m.icd_code", "m.icd_version", true) + " ELSE "
+                + MimicTables.dotted("m.icd_code", "m.icd_version", false) + " END AS code, m.kind, m.phrase FROM "
+                + readCsv(t, file, "rejects_negated_mentions") + " m "
+                + "WHERE m.icd_code IS NOT NULL AND m.icd_code <> '' AND m.hadm_id IN (SELECT hadm_id FROM ("
+                + noteAdmissions() + "))");
+        rows.put("negated_mentions", count(s, "negated_mentions"));
     }
 
     /** The admissions with a discharge note, from the source table (cheaper than the aggregating view). */

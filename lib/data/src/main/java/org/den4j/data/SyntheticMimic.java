@@ -44,13 +44,23 @@ import org.den4j.den.ProgressListener;
  * of real ones and name every coded condition by a phrase (synonyms and abbreviations vary); they also name
  * conditions that must not be coded: negated, in the family history, or ruled out. MIMIC-III also gets
  * addenda, notes marked {@code ISERROR}, other note categories, and a few diagnosis rows without a code, as
- * the real release has. The same version, patient count and seed give the same bytes.
+ * the real release has. Beside MIMIC's files, {@value #NEGATED_MENTIONS_FILE} records which conditions each note
+ * names only negated, as family history or ruled out (the truth a negation report needs; recording it draws
+ * nothing from the random stream). The same version, patient count and seed give the same bytes.
  *
  * <p>It does not write the other MIMIC tables (lab events, chart events, ICU stays).
  */
 public final class SyntheticMimic {
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     private static final double ZIPF = 1.1;
+
+    /**
+     * The release's own table (not a PhysioNet file) of conditions that discharge notes name but that must not be
+     * coded: {@code subject_id, hadm_id, icd_code, icd_version, is_procedure, kind, phrase}, with {@code kind}
+     * {@code negated}, {@code family} (family history) or {@code ruled_out}, codes undotted as in MIMIC's tables.
+     * {@link MimicImport} loads it, when present, as table {@code negated_mentions}.
+     */
+    public static final String NEGATED_MENTIONS_FILE = "den4j/negated_mentions.csv.gz";
 
     private final MimicVersion version;
     private final int patients;
@@ -260,9 +270,10 @@ public final class SyntheticMimic {
                         CsvWriter ds = open("note/discharge.csv.gz", "note_id", "subject_id", "hadm_id",
                                 "note_type", "note_seq", "charttime", "storetime", "text");
                         CsvWriter detail = open("note/discharge_detail.csv.gz", "note_id", "subject_id",
-                                "field_name", "field_value", "field_ordinal")) {
+                                "field_name", "field_value", "field_ordinal");
+                        CsvWriter uncoded = openUncoded()) {
                     for (int p = 0; p < patients; p++) {
-                        patientIv(p, pat, adm, dx, px, ds, detail);
+                        patientIv(p, pat, adm, dx, px, ds, detail, uncoded);
                         bar.advance(1);
                     }
                 }
@@ -297,9 +308,10 @@ public final class SyntheticMimic {
                         CsvWriter px = open("PROCEDURES_ICD.csv.gz", "ROW_ID", "SUBJECT_ID", "HADM_ID", "SEQ_NUM",
                                 "ICD9_CODE");
                         CsvWriter ne = open("NOTEEVENTS.csv.gz", "ROW_ID", "SUBJECT_ID", "HADM_ID", "CHARTDATE",
-                                "CHARTTIME", "STORETIME", "CATEGORY", "DESCRIPTION", "CGID", "ISERROR", "TEXT")) {
+                                "CHARTTIME", "STORETIME", "CATEGORY", "DESCRIPTION", "CGID", "ISERROR", "TEXT");
+                        CsvWriter uncoded = openUncoded()) {
                     for (int p = 0; p < patients; p++) {
-                        patientIii(p, pat, adm, dx, px, ne);
+                        patientIii(p, pat, adm, dx, px, ne, uncoded);
                         bar.advance(1);
                     }
                 }
@@ -321,6 +333,20 @@ public final class SyntheticMimic {
             bar.finish();
             return new Summary(version, dir, patients, admissions, dischargeNotes, rowDiagnoses, rowProcedures,
                     files);
+        }
+
+        /** The release's own table of what notes name but must not be coded (not a PhysioNet file). */
+        private CsvWriter openUncoded() throws IOException {
+            return open(NEGATED_MENTIONS_FILE, "subject_id", "hadm_id", "icd_code", "icd_version", "is_procedure",
+                    "kind", "phrase");
+        }
+
+        /** One row per distractor the note names; draws nothing from the random stream. */
+        private void recordUncoded(CsvWriter out, long subject, long hadm, int icd, NoteWriter.Note note) {
+            for (NoteWriter.UncodedMention m : note.uncoded()) {
+                out.plain(subject).plain(hadm).text(m.condition().code(icd)).plain(icd)
+                        .plain(m.condition().procedure() ? 1 : 0).text(m.kind()).text(m.phrase()).endRow();
+            }
         }
 
         private List<Condition> sortedByCode(Set<Condition> used) {
@@ -392,7 +418,8 @@ public final class SyntheticMimic {
             return random.nextInt(3) == 0 ? services[random.nextInt(services.length)] : "MEDICINE";
         }
 
-        private void patientIii(int p, CsvWriter pat, CsvWriter adm, CsvWriter dx, CsvWriter px, CsvWriter ne) {
+        private void patientIii(int p, CsvWriter pat, CsvWriter adm, CsvWriter dx, CsvWriter px, CsvWriter ne,
+                CsvWriter uncoded) {
             long subject = 100 + p * 7L + random.nextInt(7);
             String sex = random.nextInt(100) < 56 ? "M" : "F";
             LocalDate dob = LocalDate.of(2050 + random.nextInt(110), 1 + random.nextInt(12), 1 + random.nextInt(28));
@@ -446,7 +473,9 @@ public final class SyntheticMimic {
                     NoteWriter.Admission note = new NoteWriter.Admission(false, sex, firstAge + a, dob, admit, disch,
                             service(dxs.get(0)), dxs, pxs, distractors(dxs, 9), location.equals("DEAD/EXPIRED")
                                     ? "Expired" : location.startsWith("HOME") ? "Home" : "Extended Care");
-                    String text = notes.write(note);
+                    NoteWriter.Note written = notes.writeNote(note);
+                    String text = written.text();
+                    recordUncoded(uncoded, subject, hadm, 9, written);
                     LocalDate chart = disch.toLocalDate();
                     ne.plain(++rowNotes).plain(subject).plain(hadm).plain(chart.toString()).plain(null).plain(null)
                             .text("Discharge summary").text("Report").plain(null).plain(null).text(text).endRow();
@@ -489,7 +518,7 @@ public final class SyntheticMimic {
         }
 
         private void patientIv(int p, CsvWriter pat, CsvWriter adm, CsvWriter dx, CsvWriter px, CsvWriter ds,
-                CsvWriter detail) {
+                CsvWriter detail, CsvWriter uncoded) {
             long subject = 10000000 + p * 9L + random.nextInt(9);
             String sex = random.nextInt(100) < 52 ? "F" : "M";
             int anchorAge = 18 + random.nextInt(73);
@@ -550,7 +579,9 @@ public final class SyntheticMimic {
                     NoteWriter.Admission note = new NoteWriter.Admission(true, sex, anchorAge + a, dob, admit, disch,
                             service(dxs.get(0)), dxs, pxs, distractors(dxs, icd), expired ? "Expired"
                                     : location.startsWith("HOME") ? "Home" : "Extended Care");
-                    String text = notes.write(note);
+                    NoteWriter.Note written = notes.writeNote(note);
+                    String text = written.text();
+                    recordUncoded(uncoded, subject, hadm, icd, written);
                     String noteId = subject + "-DS-" + noteSeq;
                     ds.text(noteId).plain(subject).plain(hadm).text("DS").plain(noteSeq)
                             .plain(TS.format(disch.toLocalDate().atStartOfDay()))

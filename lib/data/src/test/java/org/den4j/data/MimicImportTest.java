@@ -94,6 +94,39 @@ class MimicImportTest {
         assertEquals(2L, r.facts());
     }
 
+    @Test
+    void negatedMentionsOfASyntheticReleaseAreNamedInTheirNoteAndNeverCoded() throws Exception {
+        Path mimic = dir.resolve("synthetic");
+        SyntheticMimic.builder(MimicVersion.MIMIC_IV).patients(40).seed(3).build().write(mimic);
+        ImportReport r = MimicImport.builder(mimic, MimicVersion.MIMIC_IV).outputDir(dir.resolve("db")).build().run();
+        Path db = r.database();
+        long rows = (Long) query(db, "SELECT count(*) FROM negated_mentions").get(0);
+        assertEquals(rows, r.tableRows().get("negated_mentions"));
+        // One to three distractors per note: negated first, then family history, then ruled out.
+        long notes = (Long) query(db, "SELECT count(*) FROM admission_facts").get(0);
+        assertTrue(rows >= notes && rows <= 3 * notes, rows + " mentions for " + notes + " notes");
+        assertEquals(List.of("family", "negated", "ruled_out"), query(db,
+                "SELECT DISTINCT kind FROM negated_mentions ORDER BY kind"));
+        assertEquals(0L, query(db, "SELECT count(*) FROM negated_mentions m JOIN discharge_notes n USING (hadm_id) "
+                + "WHERE strpos(n.note_text, m.phrase) = 0").get(0), "every phrase is in its note");
+        assertEquals(0L, query(db, "SELECT count(*) FROM negated_mentions m JOIN diagnoses d ON d.hadm_id = m.hadm_id "
+                + "AND d.code = m.code AND d.icd_version = m.icd_version").get(0), "no mention is a coded diagnosis");
+        assertEquals(0L, query(db, "SELECT count(*) FROM negated_mentions m JOIN admission_facts f USING (hadm_id) "
+                + "WHERE f.code_system <> 'icd' || m.icd_version").get(0), "the admission's ICD version");
+        // Dotted as the views: an ICD-10-CM code longer than three characters has its dot after the third.
+        assertEquals(0L, query(db, "SELECT count(*) FROM negated_mentions WHERE icd_version = 10 "
+                + "AND length(icd_code) > 3 AND code <> icd_code[1:3] || '.' || icd_code[4:]").get(0));
+        assertTrue(query(db, "SELECT DISTINCT is_procedure FROM negated_mentions").equals(List.of(false)));
+    }
+
+    @Test
+    void aPhysioNetReleaseHasNoNegatedMentionsTable() throws Exception {
+        Path db = MimicImport.builder(tinyMimicIv(), MimicVersion.MIMIC_IV).outputDir(dir.resolve("db")).build()
+                .run().database();
+        assertEquals(0L, query(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = "
+                + "'negated_mentions'").get(0));
+    }
+
     /** A hand-written MIMIC-III folder: a report with an addendum, a note marked ISERROR, other categories. */
     private Path tinyMimicIii(String extraDiagnosisRow) throws Exception {
         Path m = Files.createDirectories(dir.resolve("tiny-iii"));

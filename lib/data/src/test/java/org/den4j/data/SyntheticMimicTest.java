@@ -42,7 +42,8 @@ class SyntheticMimicTest {
         SyntheticMimic.Summary s = SyntheticMimic.builder(MimicVersion.MIMIC_III).patients(50).seed(1).build()
                 .write(out);
         assertEquals(List.of("PATIENTS.csv.gz", "ADMISSIONS.csv.gz", "DIAGNOSES_ICD.csv.gz", "PROCEDURES_ICD.csv.gz",
-                "NOTEEVENTS.csv.gz", "D_ICD_DIAGNOSES.csv.gz", "D_ICD_PROCEDURES.csv.gz", "SHA256SUMS.txt"), s.files());
+                "NOTEEVENTS.csv.gz", SyntheticMimic.NEGATED_MENTIONS_FILE, "D_ICD_DIAGNOSES.csv.gz", "D_ICD_PROCEDURES.csv.gz",
+                "SHA256SUMS.txt"), s.files());
         assertEquals("\"ROW_ID\",\"SUBJECT_ID\",\"HADM_ID\",\"CHARTDATE\",\"CHARTTIME\",\"STORETIME\",\"CATEGORY\","
                 + "\"DESCRIPTION\",\"CGID\",\"ISERROR\",\"TEXT\"", header(out.resolve("NOTEEVENTS.csv.gz")));
         assertEquals("\"ROW_ID\",\"SUBJECT_ID\",\"HADM_ID\",\"SEQ_NUM\",\"ICD9_CODE\"",

@@ -25,6 +25,31 @@ public final class NoteWriter {
             List<Condition> distractors, String dischargeLocation) {
     }
 
+    /**
+     * A condition the note names but that must not be coded.
+     *
+     * @param condition the condition
+     * @param kind {@code negated}, {@code family} (family history) or {@code ruled_out}
+     * @param phrase the words the note uses for it
+     */
+    public record UncodedMention(Condition condition, String kind, String phrase) {
+        public static final String NEGATED = "negated";
+        public static final String FAMILY = "family";
+        public static final String RULED_OUT = "ruled_out";
+    }
+
+    /**
+     * A written discharge summary.
+     *
+     * @param text the note
+     * @param uncoded the distractors it names, in the order it names them, with how each is named
+     */
+    public record Note(String text, List<UncodedMention> uncoded) {
+        public Note {
+            uncoded = List.copyOf(uncoded);
+        }
+    }
+
     private static final String[] ALLERGIES = {"No Known Allergies / Adverse Drug Reactions", "Penicillins",
         "Sulfa (Sulfonamide Antibiotics)", "Codeine", "lisinopril", "Iodine; Iodine Containing", "Morphine",
         "Patient recorded as having No Known Allergies to Drugs"};
@@ -84,6 +109,15 @@ public final class NoteWriter {
 
     /** The text of the discharge summary. */
     public String write(Admission a) {
+        return writeNote(a).text();
+    }
+
+    /**
+     * The discharge summary with the distractors it names. Recording them draws nothing from the random stream:
+     * the text is the same as {@link #write}'s.
+     */
+    public Note writeNote(Admission a) {
+        List<UncodedMention> uncoded = new ArrayList<>();
         boolean iv = a.mimicIv();
         String pronoun = a.sex().equals("F") ? "She" : "He";
         String sexWord = a.sex().equals("F") ? "female" : "male";
@@ -128,7 +162,8 @@ public final class NoteWriter {
         List<Condition> distractors = a.distractors();
         int d = 0;
         if (d < distractors.size()) {
-            t.append(String.format(Locale.ROOT, pick(NEGATIONS), distractors.get(d++).name())).append(' ');
+            t.append(String.format(Locale.ROOT, pick(NEGATIONS), uncoded(uncoded, distractors.get(d++),
+                    UncodedMention.NEGATED))).append(' ');
         }
         t.append("In the ED, initial VS were T ").append(String.format(Locale.ROOT, "%.1f", 97.0 + random.nextDouble() * 4))
                 .append(" HR ").append(random.nextInt(60, 130)).append(" BP ").append(random.nextInt(90, 180))
@@ -150,7 +185,8 @@ public final class NoteWriter {
         t.append("Social History:\n").append(socialHistory(dx)).append("\n\n");
         t.append("Family History:\n");
         if (d < distractors.size()) {
-            t.append(String.format(Locale.ROOT, pick(FAMILY), distractors.get(d++).name()));
+            t.append(String.format(Locale.ROOT, pick(FAMILY), uncoded(uncoded, distractors.get(d++),
+                    UncodedMention.FAMILY)));
         } else {
             t.append("Non-contributory.");
         }
@@ -190,14 +226,15 @@ public final class NoteWriter {
                     + random.nextInt(1, 6) + ".").append('\n');
         }
         if (d < distractors.size()) {
-            t.append("# ").append(String.format(Locale.ROOT, pick(RULE_OUTS), distractors.get(d++).name()))
-                    .append('\n');
+            t.append("# ").append(String.format(Locale.ROOT, pick(RULE_OUTS), uncoded(uncoded, distractors.get(d++),
+                    UncodedMention.RULED_OUT))).append('\n');
         }
         for (Condition c : chronic) {
             t.append("# ").append(String.format(Locale.ROOT, pick(CONDITION_LINES), mention(c))).append('\n');
         }
         while (d < distractors.size()) {
-            t.append(String.format(Locale.ROOT, pick(NEGATIONS), distractors.get(d++).name())).append('\n');
+            t.append(String.format(Locale.ROOT, pick(NEGATIONS), uncoded(uncoded, distractors.get(d++),
+                    UncodedMention.NEGATED))).append('\n');
         }
         t.append('\n');
 
@@ -226,7 +263,13 @@ public final class NoteWriter {
         t.append("Followup Instructions:\n").append(iv ? "___" : "[**Name6 (MD) " + (100 + random.nextInt(900))
                 + "**] [**Name8 (MD) " + (100 + random.nextInt(900)) + "**] MD Phone: [**Telephone/Fax (1) "
                 + (1000 + random.nextInt(9000)) + "**]").append('\n');
-        return t.toString();
+        return new Note(t.toString(), uncoded);
+    }
+
+    /** Records a distractor's mention and returns the phrase to write: its plain name. */
+    private static String uncoded(List<UncodedMention> out, Condition c, String kind) {
+        out.add(new UncodedMention(c, kind, c.name()));
+        return c.name();
     }
 
     private String chiefComplaint(Condition primary) {
