@@ -106,6 +106,20 @@ public final class Backbone implements AutoCloseable {
         return model.model().config().maxPositionEmbeddings();
     }
 
+    /**
+     * The end-of-sequence token that closes a completion: the first of {@code eos_token_id} in config.json.
+     *
+     * @throws CoderInputException when the model names none
+     */
+    public int endToken() {
+        List<Integer> eos = model.model().config().eosTokenIds();
+        if (eos == null || eos.isEmpty()) {
+            throw new CoderInputException("Base model " + reference + " names no eos_token_id in config.json; a "
+                    + "generating coder needs one to end its answers");
+        }
+        return eos.get(0);
+    }
+
     /** Tokenizes a note in full. */
     public TokenizedNote tokenize(String text) {
         return TokenizedNote.of(tokenizer, text);

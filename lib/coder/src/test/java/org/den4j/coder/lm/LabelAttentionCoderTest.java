@@ -34,7 +34,7 @@ class LabelAttentionCoderTest {
 
     @BeforeAll
     static void train() {
-        data = TinyCoderData.build(dir, 24);
+        data = TinyCoderData.shared();
         frozen = Coders.format("lm-label-attention").train(training(dir.resolve("coder"),
                 Map.of("base", data.base().toString(), "epochs", "2", "chunk", "128", "projection", "16")));
     }

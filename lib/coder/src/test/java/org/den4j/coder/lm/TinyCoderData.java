@@ -21,6 +21,22 @@ import org.den4j.lm.kit.NoteCorpus;
 record TinyCoderData(Path database, Path base, List<CodedNote> train, List<CodedNote> validation,
         List<CodedNote> test, CodeDictionary dictionary) {
 
+    private static TinyCoderData shared;
+
+    /** One setting of 24 patients per test JVM, in a temporary folder removed at exit. */
+    static synchronized TinyCoderData shared() {
+        if (shared == null) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("den4j-lm-coder-test");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> CoderFolders.delete(dir)));
+                shared = build(dir, 24);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
     static TinyCoderData build(Path dir, int patients) {
         SyntheticMimic.builder(MimicVersion.MIMIC_IV).patients(patients).seed(7).build().write(dir.resolve("mimic"));
         MimicImport.builder(dir.resolve("mimic"), MimicVersion.MIMIC_IV).outputDir(dir.resolve("db")).build().run();
