@@ -337,6 +337,23 @@ public final class Qwen2Model implements AutoCloseable {
      * @return logits in float32, owned by the caller
      */
     public NDArray forward(NDArray inputIds, long[][] paddingMask, KvCache cache, boolean lastOnly) {
+        return run(inputIds, paddingMask, cache, lastOnly, true);
+    }
+
+    /**
+     * The last layer's hidden states, after the final norm, of right- or left-padded sequences: what a
+     * classification head (such as label-wise attention over the tokens) reads instead of the logits.
+     *
+     * @param inputIds token ids, (batch, length)
+     * @param paddingMask 1 for a real token, 0 for padding, (batch, length)
+     * @return hidden states (batch, length, hidden_size) in float32, owned by the caller; gradients flow back to
+     *     an attached adapter when they are being recorded
+     */
+    public NDArray hiddenStates(NDArray inputIds, long[][] paddingMask) {
+        return run(inputIds, paddingMask, null, false, false);
+    }
+
+    private NDArray run(NDArray inputIds, long[][] paddingMask, KvCache cache, boolean lastOnly, boolean logits) {
         int batch = (int) inputIds.getShape().get(0);
         int length = (int) inputIds.getShape().get(1);
         int past = cache == null ? 0 : cache.length();
@@ -384,9 +401,12 @@ public final class Qwen2Model implements AutoCloseable {
                 x = x.get(new NDIndex(":, -1:, :"));
             }
             x = rmsNorm(x, weight("model.norm.weight"));
-            NDArray head = config.tieWordEmbeddings() ? weight("model.embed_tokens.weight") : weight("lm_head.weight");
-            NDArray logits = Linear.linear(x, head).singletonOrThrow();
-            result = logits.toType(DataType.FLOAT32, false);
+            if (logits) {
+                NDArray head = config.tieWordEmbeddings() ? weight("model.embed_tokens.weight")
+                        : weight("lm_head.weight");
+                x = Linear.linear(x, head).singletonOrThrow();
+            }
+            result = x.toType(DataType.FLOAT32, false);
             NDScope.unregister(result);
             for (NDArray c : newCache) {
                 NDScope.unregister(c);

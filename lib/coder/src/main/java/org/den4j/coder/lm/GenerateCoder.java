@@ -1,0 +1,192 @@
+package org.den4j.coder.lm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.den4j.coder.Code;
+import org.den4j.coder.CodeDictionary;
+import org.den4j.coder.CoderConfig;
+import org.den4j.coder.CoderFormat;
+import org.den4j.coder.CoderInputException;
+import org.den4j.coder.CoderModel;
+import org.den4j.coder.Evidence;
+import org.den4j.coder.IcdCoder;
+import org.den4j.coder.IcdVersion;
+import org.den4j.coder.PredictOptions;
+import org.den4j.coder.PredictedCode;
+import org.den4j.coder.Prediction;
+import org.den4j.coder.ScoredCode;
+import org.den4j.lm.LoraAdapter;
+
+/**
+ * An {@code lm-generate} coder loaded for use: the base model with the coder's LoRA adapter, prompted with
+ * "Predict the medical codes for the following text: {note}" and decoded under a {@link CodeTrie} of the
+ * answer's ICD version, so every code it gives is in its dictionary. A note longer than the context is split
+ * into chunks, each prompted on its own, and the answers merged. Scores are sequence probabilities; evidence is
+ * where the note names the code's description words, when it does. Calls are serialised. The caller closes it.
+ */
+public final class GenerateCoder implements IcdCoder {
+    /** The kind, as in {@code coder.json}. */
+    public static final String KIND = "lm-generate";
+
+    private final CoderModel model;
+    private final CodeDictionary dictionary;
+    private final Set<IcdVersion> versions;
+    private final Backbone backbone;
+    private final LoraAdapter adapter;
+    private final GenerateConfig config;
+    private final Map<IcdVersion, CodeTrie> tries = new EnumMap<>(IcdVersion.class);
+
+    GenerateCoder(CoderModel model, CodeDictionary dictionary, Set<IcdVersion> versions, Backbone backbone,
+            LoraAdapter adapter, GenerateConfig config) {
+        this.model = model;
+        this.dictionary = dictionary;
+        this.versions = versions;
+        this.backbone = backbone;
+        this.adapter = adapter;
+        this.config = config;
+        for (IcdVersion v : versions) {
+            List<Code> codes = dictionary.codes(v);
+            if (!codes.isEmpty()) {
+                tries.put(v, trie(backbone, codes));
+            }
+        }
+    }
+
+    /** The trie of {@code codes} under the backbone's tokenizer, closed by its end-of-sequence token. */
+    static CodeTrie trie(Backbone backbone, List<Code> codes) {
+        return CodeTrie.build(codes, s -> backbone.tokenize(s).ids(), backbone.endToken());
+    }
+
+    /**
+     * Loads a coder folder: the base named in {@code coder.json} and the adapter in {@code adapter/}.
+     *
+     * @throws CoderInputException when a file is missing or the base cannot be found
+     */
+    public static GenerateCoder load(Path folder, CoderModel model, CoderFormat.LoadOptions options) {
+        CoderConfig coder = CoderConfig.read(folder);
+        CodeDictionary dictionary = CodeDictionary.read(folder);
+        GenerateConfig config = GenerateConfig.read(folder);
+        Path dir = folder.resolve(GenerateConfig.ADAPTER_DIR);
+        if (!Files.isDirectory(dir)) {
+            throw new CoderInputException("Coder folder " + folder + " has no " + GenerateConfig.ADAPTER_DIR
+                    + "/ (its LoRA adapter); train it again with ./jbang train-coder --coder lm-generate");
+        }
+        Backbone backbone = Backbone.open(coder.base(), null, options.device());
+        LoraAdapter adapter = null;
+        try {
+            adapter = LoraAdapter.load(dir, backbone.model().model());
+            backbone.model().model().attachAdapter(adapter);
+            Set<IcdVersion> v = EnumSet.noneOf(IcdVersion.class);
+            v.addAll(coder.icdVersions());
+            return new GenerateCoder(model, dictionary, v, backbone, adapter, config);
+        } catch (RuntimeException e) {
+            if (adapter != null) {
+                adapter.close();
+            }
+            backbone.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public CoderModel model() {
+        return model;
+    }
+
+    @Override
+    public CodeDictionary dictionary() {
+        return dictionary;
+    }
+
+    @Override
+    public Set<IcdVersion> versions() {
+        return versions;
+    }
+
+    @Override
+    public Prediction predict(String text, PredictOptions options) {
+        long start = System.nanoTime();
+        IcdCoder.requireText(text);
+        IcdVersion version = checkVersion(options.version());
+        double threshold = options.threshold() != null ? options.threshold() : config.threshold();
+        List<Map.Entry<Code, Double>> ranked = generate(text, version).entrySet().stream()
+                .filter(e -> e.getValue() >= threshold)
+                .sorted(Map.Entry.<Code, Double>comparingByValue().reversed()).toList();
+        if (options.topK() != null && ranked.size() > options.topK()) {
+            ranked = ranked.subList(0, options.topK());
+        }
+        List<PredictedCode> codes = new ArrayList<>();
+        for (Map.Entry<Code, Double> e : ranked) {
+            List<Evidence> evidence = options.evidence() ? evidence(text, e.getKey()) : List.of();
+            codes.add(PredictedCode.of(e.getKey(), dictionary, Math.max(0, Math.min(1, e.getValue())), evidence));
+        }
+        return new Prediction(codes, model, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Override
+    public List<ScoredCode> rank(String text, IcdVersion version, int limit) {
+        IcdCoder.requireText(text);
+        return generate(text, checkVersion(version)).entrySet().stream()
+                .map(e -> new ScoredCode(e.getKey(), e.getValue()))
+                .sorted(Comparator.comparingDouble((ScoredCode c) -> -c.score())).limit(limit).toList();
+    }
+
+    /** The generated codes of every chunk, merged, with their sequence probabilities. */
+    synchronized Map<Code, Double> generate(String text, IcdVersion version) {
+        CodeTrie trie = tries.get(version);
+        if (trie == null) {
+            return Map.of();
+        }
+        TokenizedNote note = backbone.tokenize(text);
+        ConstrainedDecoder decoder = new ConstrainedDecoder(backbone.model().model());
+        List<Map<Code, Double>> answers = new ArrayList<>();
+        for (int[] range : note.chunks(config.chunk())) {
+            String piece = text.substring(note.starts()[range[0]], note.ends()[range[1] - 1]);
+            int[] prompt = backbone.tokenize(config.prompt(piece)).ids();
+            answers.add(decoder.decode(prompt, trie, config.maxNewTokens()));
+        }
+        return ConstrainedDecoder.merge(answers);
+    }
+
+    /** Where the note says the code's description, word for word, if it does (generation has no attention map). */
+    private List<Evidence> evidence(String text, Code code) {
+        String description = dictionary.describe(code).orElse("");
+        if (description.isBlank()) {
+            return List.of();
+        }
+        int at = text.toLowerCase(java.util.Locale.ROOT).indexOf(description.toLowerCase(java.util.Locale.ROOT));
+        return at < 0 ? List.of() : List.of(new Evidence(at, at + description.length(),
+                text.substring(at, at + description.length())));
+    }
+
+    private IcdVersion checkVersion(IcdVersion asked) {
+        IcdVersion v = asked != null ? asked : defaultVersion();
+        if (!versions.contains(v)) {
+            throw new CoderInputException("This coder was trained on " + versions.stream().map(IcdVersion::id)
+                    .toList() + " codes, not " + v.id() + "; ask for one of those (--code-system)");
+        }
+        return v;
+    }
+
+    @Override
+    public void close() {
+        try {
+            backbone.model().model().detachAdapter();
+            adapter.close();
+        } finally {
+            backbone.close();
+        }
+    }
+}
