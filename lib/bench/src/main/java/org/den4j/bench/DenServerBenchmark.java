@@ -303,7 +303,7 @@ public final class DenServerBenchmark {
                 "Content-Type: application/octet-stream"));
         for (Path f : FileTrees.files(source)) {
             cmd.addAll(List.of("-T", f.toString(), server.url() + "/api/v1/blobs/"
-                    + org.den4j.den.internal.Sha256.of(f, n -> { })));
+                    + org.den4j.den.format.Sha256.of(f, n -> { })));
         }
         return Commands.timed(cmd);
     }

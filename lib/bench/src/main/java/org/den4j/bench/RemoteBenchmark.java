@@ -28,7 +28,7 @@ import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
 import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
-import org.den4j.den.internal.LocalBackend;
+import org.den4j.den.backend.LocalBackend;
 import org.den4j.den.s3.S3Backend;
 import org.den4j.den.s3.S3Settings;
 import org.den4j.den.s3.testing.LocalS3;

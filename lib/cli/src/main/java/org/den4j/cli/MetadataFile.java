@@ -8,7 +8,7 @@ import java.util.Locale;
 import org.den4j.den.DenException;
 import org.den4j.den.DenInputException;
 import org.den4j.den.ModelMetadata;
-import org.den4j.den.internal.Json;
+import org.den4j.den.format.Json;
 
 /** Reads {@link ModelMetadata} from a JSON or YAML file given on the command line. */
 final class MetadataFile {

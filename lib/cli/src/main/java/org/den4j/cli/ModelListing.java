@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.ProgressBar;
-import org.den4j.den.internal.Json;
+import org.den4j.den.format.Json;
 
 /** How models print: a table for people, JSON for programs. */
 final class ModelListing {

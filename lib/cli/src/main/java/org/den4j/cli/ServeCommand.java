@@ -2,13 +2,13 @@ package org.den4j.cli;
 
 import java.nio.file.Path;
 import java.util.ServiceLoader;
+import org.den4j.den.BackendSpec;
 import org.den4j.den.Den;
 import org.den4j.den.DenConfig;
-import org.den4j.den.BackendSpec;
 import org.den4j.den.DenConfigException;
 import org.den4j.den.DenType;
 import org.den4j.den.backend.DenBackend;
-import org.den4j.den.internal.LocalBackend;
+import org.den4j.den.backend.LocalBackend;
 import org.den4j.serve.den.ApiKeys;
 import org.den4j.serve.den.DenServer;
 import picocli.CommandLine.Command;

@@ -12,7 +12,7 @@ import org.den4j.den.Manifest;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.ModelMetadata;
 import org.den4j.den.ProgressBar;
-import org.den4j.den.internal.Json;
+import org.den4j.den.format.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

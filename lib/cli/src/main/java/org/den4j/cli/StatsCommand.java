@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 import org.den4j.den.Den;
 import org.den4j.den.ProgressBar;
 import org.den4j.den.RegistryStats;
-import org.den4j.den.internal.Json;
+import org.den4j.den.format.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.den4j.den.internal.Json;
+import org.den4j.den.format.Json;
 
 /**
  * The named backends a process can open: those of the backends JSON file ({@code DEN4J_BACKENDS_JSON})

@@ -31,19 +31,20 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
+import org.den4j.den.backend.LocalBackend;
 import org.den4j.den.backend.StoredDocument;
-import org.den4j.den.internal.AliasDoc;
+import org.den4j.den.format.AliasDoc;
+import org.den4j.den.format.DocumentKey;
+import org.den4j.den.format.Json;
+import org.den4j.den.format.ManifestJson;
+import org.den4j.den.format.Sha256;
+import org.den4j.den.format.VersionDoc;
 import org.den4j.den.internal.CacheStore;
 import org.den4j.den.internal.CachingBackend;
 import org.den4j.den.internal.Catalog;
-import org.den4j.den.internal.Json;
-import org.den4j.den.internal.LocalBackend;
-import org.den4j.den.internal.ManifestJson;
 import org.den4j.den.internal.MemoryRegistryIndex;
-import org.den4j.den.internal.Sha256;
 import org.den4j.den.internal.Snapshots;
 import org.den4j.den.internal.Suggestions;
-import org.den4j.den.internal.VersionDoc;
 import org.den4j.den.internal.ZipPacks;
 
 /**
@@ -417,7 +418,7 @@ public final class Den implements AutoCloseable {
 
     private Manifest readManifest(ModelInfo model) {
         try {
-            StoredDocument doc = backend.read(manifestKey(model.digest())).orElseThrow(() -> new DenException(
+            StoredDocument doc = backend.read(DocumentKey.manifest(model.digest())).orElseThrow(() -> new DenException(
                     "Manifest of " + model.ref() + " (sha256:" + model.digest() + ") is missing from den " + location()
                             + "; push the model again to repair it"));
             Manifest manifest = ManifestJson.parse(doc.content());
@@ -429,10 +430,6 @@ public final class Den implements AutoCloseable {
         } catch (IOException e) {
             throw new DenException("Cannot read the manifest of " + model.ref() + " from den " + location() + ": " + e, e);
         }
-    }
-
-    private static String manifestKey(String digest) {
-        return "manifests/" + digest + ".json";
     }
 
     // ---------------------------------------------------------------- fetch
@@ -574,7 +571,7 @@ public final class Den implements AutoCloseable {
             }
             Manifest manifest = new Manifest(entries);
             String digest = manifest.digest();
-            backend.create(manifestKey(digest), Json.bytes(manifest));
+            backend.create(DocumentKey.manifest(digest), Json.bytes(manifest));
             PushResult result = commitVersion(request, manifest, digest, parent, newBytes.get(), reusedBytes.get());
             prepareFetch(result.model(), manifest);
             return result;
@@ -616,7 +613,7 @@ public final class Den implements AutoCloseable {
                         + "; upload those blobs first");
             }
             String digest = manifest.digest();
-            backend.create(manifestKey(digest), Json.bytes(manifest));
+            backend.create(DocumentKey.manifest(digest), Json.bytes(manifest));
             return commitVersion(request, manifest, digest, parent, 0, manifest.size());
         } catch (IOException e) {
             throw new DenException("Commit of " + name + " to den " + location() + " failed: " + e
@@ -769,7 +766,7 @@ public final class Den implements AutoCloseable {
             ModelInfo info = new ModelInfo(name, version, digest, request.description(), request.tags(),
                     parent == null ? null : parent.digest(), parent == null ? null : parent.ref(), request.metadata(),
                     now, now, manifest.size(), manifest.files().size());
-            if (backend.create(VersionDoc.key(name, version), Json.bytes(new VersionDoc(info, null)))) {
+            if (backend.create(DocumentKey.version(name, version), Json.bytes(new VersionDoc(info, null)))) {
                 return new PushResult(info, false, newBytes, reusedBytes);
             }
         }
@@ -903,7 +900,7 @@ public final class Den implements AutoCloseable {
             } finally {
                 progress.finish();
             }
-            target.backend.create(manifestKey(model.digest()), Json.bytes(manifest));
+            target.backend.create(DocumentKey.manifest(model.digest()), Json.bytes(manifest));
             ModelInfo parent = null;
             if (model.parent() != null) {
                 String parentName = model.parentRef() == null ? null : ModelRef.parse(model.parentRef()).name();
@@ -937,7 +934,7 @@ public final class Den implements AutoCloseable {
     public ModelInfo update(String ref, String description, List<String> tags, ModelMetadata metadata) {
         for (int attempt = 0; attempt < 100; attempt++) {
             ModelInfo model = show(ref);
-            String key = VersionDoc.key(model.name(), model.version());
+            String key = DocumentKey.version(model.name(), model.version());
             try {
                 StoredDocument doc = backend.read(key).orElseThrow(() -> new ModelNotFoundException(ref,
                         "Model " + ref + " was deleted meanwhile", List.of()));
@@ -972,7 +969,7 @@ public final class Den implements AutoCloseable {
         if (!force && !digestLivesOn && !derivatives.isEmpty()) {
             throw new ModelInUseException(model.ref(), derivatives);
         }
-        String key = VersionDoc.key(model.name(), model.version());
+        String key = DocumentKey.version(model.name(), model.version());
         try {
             for (int attempt = 0; attempt < 100; attempt++) {
                 StoredDocument doc = backend.read(key).orElseThrow(() -> new ModelNotFoundException(ref,
@@ -1035,7 +1032,7 @@ public final class Den implements AutoCloseable {
     }
 
     private void changeAlias(String name, String alias, int version) {
-        String key = AliasDoc.key(name);
+        String key = DocumentKey.aliases(name);
         try {
             for (int attempt = 0; attempt < 100; attempt++) {
                 Optional<StoredDocument> doc = backend.read(key);
@@ -1423,7 +1420,7 @@ public final class Den implements AutoCloseable {
             Set<String> liveDigests = view.live().stream().map(ModelInfo::digest).collect(Collectors.toSet());
             Set<String> referenced = new HashSet<>();
             for (String digest : liveDigests) {
-                Optional<StoredDocument> doc = backend.read(manifestKey(digest));
+                Optional<StoredDocument> doc = backend.read(DocumentKey.manifest(digest));
                 if (doc.isPresent()) {
                     Manifest manifest = ManifestJson.parse(doc.get().content());
                     for (FileEntry f : manifest.files()) {
@@ -1436,7 +1433,7 @@ public final class Den implements AutoCloseable {
             for (Map.Entry<String, TreeMap<Integer, VersionDoc>> e : view.byName().entrySet()) {
                 for (VersionDoc doc : e.getValue().values()) {
                     if (doc.deleted() != null && !liveDigests.contains(doc.model().digest())) {
-                        backend.delete(manifestKey(doc.model().digest()));
+                        backend.delete(DocumentKey.manifest(doc.model().digest()));
                     }
                 }
             }

@@ -25,6 +25,11 @@ public interface RegistryIndex extends AutoCloseable {
     default void close() {
     }
 
+    /** The default index, which filters in memory ({@code DEN4J_REGISTRY_INDEX=memory}). */
+    static RegistryIndex inMemory() {
+        return new org.den4j.den.internal.MemoryRegistryIndex();
+    }
+
     /** Makes a named index. */
     interface Provider {
         /** The name users select it by, for example {@code duckdb}. */

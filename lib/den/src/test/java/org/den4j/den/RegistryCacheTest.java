@@ -14,7 +14,7 @@ class RegistryCacheTest {
     static final class Json {
         @SuppressWarnings("unchecked")
         static java.util.Map<String, Object> parse(String json) throws Exception {
-            return org.den4j.den.internal.Json.MAPPER.readValue(json, java.util.Map.class);
+            return org.den4j.den.format.Json.MAPPER.readValue(json, java.util.Map.class);
         }
     }
 

@@ -23,9 +23,9 @@ import org.den4j.den.IoSpec;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.ModelMetadata;
 import org.den4j.den.PushRequest;
+import org.den4j.den.RegistryIndex;
 import org.den4j.den.RegistryQuery;
 import org.den4j.den.RegistryStats;
-import org.den4j.den.internal.MemoryRegistryIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +63,7 @@ class DenWithDuckDbIndexTest {
     @Test
     void denSearchesWithDuckDbReturnWhatTheMemoryIndexReturns() throws Exception {
         Path root = tmp.resolve("den");
-        MemoryRegistryIndex memory = new MemoryRegistryIndex();
+        RegistryIndex memory = RegistryIndex.inMemory();
         try (Den den = Den.open(duckdb(root))) {
             pushModels(den, tmp.resolve("work"));
             assertEquals(36, den.list().size());
@@ -130,7 +130,7 @@ class DenWithDuckDbIndexTest {
             assertEquals(IndexFileHolder.READY, out.readLine(), "the other process opened the file for writing");
             try (Den den = Den.open(duckdb(root))) {
                 RegistryQuery q = RegistryQuery.builder().tag("icd10").build();
-                assertEquals(new MemoryRegistryIndex().search(den.list(), q), den.search(q));
+                assertEquals(RegistryIndex.inMemory().search(den.list(), q), den.search(q));
             }
             try (DuckDbRegistryIndex index = DuckDbRegistryIndex.at(root.resolve("index"));
                     Den den = Den.open(DenConfig.defaults().withPath(root))) {

@@ -20,7 +20,6 @@ import org.den4j.den.DenInputException;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.RegistryIndex;
 import org.den4j.den.RegistryQuery;
-import org.den4j.den.internal.MemoryRegistryIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,7 @@ class DuckDbRegistryIndexTest {
     @TempDir
     Path tmp;
 
-    private final RegistryIndex memory = new MemoryRegistryIndex();
+    private final RegistryIndex memory = RegistryIndex.inMemory();
 
     @Test
     void everyQueryShapeReturnsWhatTheMemoryIndexReturns() {

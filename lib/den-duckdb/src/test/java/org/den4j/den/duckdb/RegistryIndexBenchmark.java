@@ -17,7 +17,6 @@ import org.den4j.den.RegistryIndex;
 import org.den4j.den.RegistryQuery;
 import org.den4j.den.duckdb.internal.Fingerprint;
 import org.den4j.den.duckdb.internal.Tables;
-import org.den4j.den.internal.MemoryRegistryIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +50,7 @@ class RegistryIndexBenchmark {
         System.out.printf(Locale.ROOT, "%n%,d models, %d random queries (same mix as the equivalence test)%n",
                 models.size(), QUERIES);
 
-        RegistryIndex memory = new MemoryRegistryIndex();
+        RegistryIndex memory = RegistryIndex.inMemory();
         report("memory", memory, models, queries, shapes);
 
         long t = System.nanoTime();

@@ -31,7 +31,7 @@ import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
 import org.den4j.den.backend.StoredDocument;
-import org.den4j.den.internal.Sha256;
+import org.den4j.den.format.Sha256;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;

@@ -69,7 +69,7 @@ public interface DenBackend extends AutoCloseable {
     default String downloadWithDigest(String digest, long size, Path target, LongConsumer progress)
             throws IOException {
         download(digest, size, target, progress);
-        return org.den4j.den.internal.Sha256.of(target, n -> { });
+        return org.den4j.den.format.Sha256.of(target, n -> { });
     }
 
     /**
@@ -236,7 +236,7 @@ public interface DenBackend extends AutoCloseable {
 
                 @Override
                 public void close() throws IOException {
-                    org.den4j.den.internal.LocalBackend.deleteTree(directory);
+                    org.den4j.den.backend.LocalBackend.deleteTree(directory);
                 }
             };
         }

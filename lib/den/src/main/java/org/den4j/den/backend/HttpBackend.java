@@ -30,7 +30,7 @@ import java.util.UUID;
 import org.den4j.den.BackendSpec;
 import org.den4j.den.DenConfigException;
 import org.den4j.den.RemoteDenException;
-import org.den4j.den.internal.LocalBackend;
+import org.den4j.den.format.DocumentKey;
 
 /**
  * A den kept by a den server ({@code den serve}) and reached over HTTP: the {@code http} den type.
@@ -263,16 +263,15 @@ public final class HttpBackend implements DenBackend {
 
     /** What a document write means, for messages: "record version 2 of acme/tiny" rather than its key. */
     private static String describeWrite(String key) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("models/(.+)/@versions/(\\d+)\\.json").matcher(key);
-        if (m.matches()) {
-            return "record version " + m.group(2) + " of " + m.group(1);
+        DocumentKey parsed = DocumentKey.parse(key).orElse(null);
+        if (parsed instanceof DocumentKey.VersionKey v) {
+            return "record version " + v.version() + " of " + v.name();
         }
-        m = java.util.regex.Pattern.compile("models/(.+)/@aliases\\.json").matcher(key);
-        if (m.matches()) {
-            return "change the aliases of " + m.group(1);
+        if (parsed instanceof DocumentKey.AliasesKey a) {
+            return "change the aliases of " + a.name();
         }
-        if (key.startsWith("manifests/")) {
-            return "store the manifest " + key.substring("manifests/".length()).replace(".json", "");
+        if (parsed instanceof DocumentKey.ManifestKey m) {
+            return "store the manifest " + m.digest();
         }
         return "write document " + key;
     }

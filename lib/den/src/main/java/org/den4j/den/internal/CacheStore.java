@@ -33,6 +33,10 @@ import org.den4j.den.DenException;
 import org.den4j.den.EvictionPolicy;
 import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
+import org.den4j.den.backend.LocalBackend;
+import org.den4j.den.format.Json;
+import org.den4j.den.format.Sha256;
+import org.den4j.den.io.FileLocks;
 
 /**
  * The read-through local cache of remote dens: verified blobs by SHA-256, the models fetched from

@@ -27,7 +27,9 @@ import org.den4j.den.backend.BackendUnreachableException;
 import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
+import org.den4j.den.backend.LocalBackend;
 import org.den4j.den.backend.StoredDocument;
+import org.den4j.den.format.DocumentKey;
 
 /**
  * A remote backend with the read-through local cache in front.
@@ -296,7 +298,7 @@ public final class CachingBackend implements DenBackend {
 
     @Override
     public Optional<StoredDocument> read(String key) throws IOException {
-        boolean immutable = key.startsWith("manifests/");
+        boolean immutable = key.startsWith(DocumentKey.MANIFESTS);
         if (immutable) {
             Optional<StoredDocument> cached = cachedDocument(key);
             if (cached.isPresent()) {
@@ -458,7 +460,7 @@ public final class CachingBackend implements DenBackend {
 
     /** Drops cached documents the remote no longer lists, so an offline view does not resurrect them. */
     private void forgetMissing(String prefix, List<DocumentStat> listed) throws IOException {
-        if (prefix.startsWith("manifests/")) {
+        if (prefix.startsWith(DocumentKey.MANIFESTS)) {
             return;
         }
         Set<String> keys = new HashSet<>();

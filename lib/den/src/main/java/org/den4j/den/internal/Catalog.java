@@ -18,7 +18,12 @@ import org.den4j.den.DenException;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
+import org.den4j.den.backend.LocalBackend;
 import org.den4j.den.backend.StoredDocument;
+import org.den4j.den.format.AliasDoc;
+import org.den4j.den.format.DocumentKey;
+import org.den4j.den.format.Json;
+import org.den4j.den.format.VersionDoc;
 
 /**
  * An in-memory view of the den's version and alias documents.
@@ -64,7 +69,7 @@ public final class Catalog {
      * journal this lists that name's documents only.
      */
     public synchronized View refresh(String name) throws IOException {
-        String prefix = "models/" + name + "/@";
+        String prefix = DocumentKey.prefixOf(name);
         boolean wasLoaded = loaded;
         if (journaled()) {
             catchUp();
@@ -86,7 +91,7 @@ public final class Catalog {
         live.sort(Comparator.comparingInt(ModelInfo::version));
         Map<String, TreeMap<Integer, VersionDoc>> byName = versionsOfName.isEmpty() ? Map.of()
                 : Map.of(name, versionsOfName);
-        Cached<AliasDoc> alias = aliases.get(AliasDoc.key(name));
+        Cached<AliasDoc> alias = aliases.get(DocumentKey.aliases(name));
         return new View(List.copyOf(live), byName, alias == null ? Map.of() : Map.of(name, alias.value));
     }
 
@@ -115,7 +120,7 @@ public final class Catalog {
         }
         if (position < 0) {
             // No journal: compare every document's etag.
-            if (sync("models/")) {
+            if (sync(DocumentKey.MODELS)) {
                 lastView = null;
             }
             return;
@@ -159,7 +164,7 @@ public final class Catalog {
             end = start.get().position();
         }
         // Read the journal's end before listing: changes made during the listing are replayed later.
-        sync("models/");
+        sync(DocumentKey.MODELS);
         position = end;
         loaded = true;
         lastView = null;
@@ -170,14 +175,14 @@ public final class Catalog {
 
     /** Re-reads a registry document; returns false for keys that are not registry documents. */
     private boolean reread(String key) throws IOException {
-        if (VersionDoc.isKey(key)) {
+        if (DocumentKey.isVersion(key)) {
             Optional<StoredDocument> d = backend.read(key);
             if (d.isPresent()) {
                 versions.put(key, new Cached<>(d.get().etag(), parse(d.get(), VersionDoc.class)));
             } else {
                 versions.remove(key);
             }
-        } else if (AliasDoc.isKey(key)) {
+        } else if (DocumentKey.isAliases(key)) {
             Optional<StoredDocument> d = backend.read(key);
             if (d.isPresent()) {
                 aliases.put(key, new Cached<>(d.get().etag(), parse(d.get(), AliasDoc.class)));
@@ -207,14 +212,14 @@ public final class Catalog {
         Set<String> seen = new HashSet<>();
         for (DocumentStat stat : stats) {
             String key = stat.key();
-            if (VersionDoc.isKey(key)) {
+            if (DocumentKey.isVersion(key)) {
                 seen.add(key);
                 Cached<VersionDoc> c = versions.get(key);
                 if (c == null || !c.etag.equals(stat.etag())) {
                     reread(key);
                     changed = true;
                 }
-            } else if (AliasDoc.isKey(key)) {
+            } else if (DocumentKey.isAliases(key)) {
                 seen.add(key);
                 Cached<AliasDoc> c = aliases.get(key);
                 if (c == null || !c.etag.equals(stat.etag())) {
@@ -241,7 +246,7 @@ public final class Catalog {
         live.sort(Comparator.comparing(ModelInfo::name).thenComparingInt(ModelInfo::version));
         Map<String, AliasDoc> aliasByName = new HashMap<>();
         for (Map.Entry<String, Cached<AliasDoc>> e : aliases.entrySet()) {
-            aliasByName.put(AliasDoc.nameOf(e.getKey()), e.getValue().value);
+            aliasByName.put(DocumentKey.nameOf(e.getKey()).orElseThrow(), e.getValue().value);
         }
         return new View(List.copyOf(live), byName, aliasByName);
     }

@@ -1,6 +1,8 @@
 package org.den4j.den.internal;
 
 import java.util.List;
+import org.den4j.den.format.AliasDoc;
+import org.den4j.den.format.VersionDoc;
 
 /**
  * The registry as of a journal position, cached on disk so that a new process need not read every

@@ -21,6 +21,8 @@ import org.den4j.den.HardwareRequirements;
 import org.den4j.den.IoSpec;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.ModelMetadata;
+import org.den4j.den.format.AliasDoc;
+import org.den4j.den.format.VersionDoc;
 
 /**
  * Reads and writes {@link RegistrySnapshot}s in a compact binary form.

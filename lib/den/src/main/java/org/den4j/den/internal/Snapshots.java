@@ -15,6 +15,8 @@ import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
 import org.den4j.den.ProgressListener;
 import org.den4j.den.backend.DenBackend;
+import org.den4j.den.backend.LocalBackend;
+import org.den4j.den.format.Sha256;
 
 /**
  * Turns a manifest into a local, read-only model directory whose files link to the blobs.

@@ -11,6 +11,7 @@ import java.util.zip.ZipOutputStream;
 import org.den4j.den.DenInputException;
 import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
+import org.den4j.den.backend.LocalBackend;
 
 /** Zip model packs: the model's files plus {@value #INFO_ENTRY} with its registry record. */
 public final class ZipPacks {

@@ -8,7 +8,7 @@ import java.util.Objects;
 import org.den4j.den.Den;
 import org.den4j.den.DenConfig;
 import org.den4j.den.backend.DenBackend;
-import org.den4j.den.internal.LocalBackend;
+import org.den4j.den.backend.LocalBackend;
 
 /**
  * A den exposed over HTTP for a team: what {@code ./jbang den serve} runs.

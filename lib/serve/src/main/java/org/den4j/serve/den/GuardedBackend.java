@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.den4j.den.DenInputException;
 import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
@@ -20,10 +18,11 @@ import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
 import org.den4j.den.backend.StoredDocument;
-import org.den4j.den.internal.AliasDoc;
-import org.den4j.den.internal.Json;
-import org.den4j.den.internal.ManifestJson;
-import org.den4j.den.internal.VersionDoc;
+import org.den4j.den.format.AliasDoc;
+import org.den4j.den.format.DocumentKey;
+import org.den4j.den.format.Json;
+import org.den4j.den.format.ManifestJson;
+import org.den4j.den.format.VersionDoc;
 
 /**
  * The den server's backend: the served den's backend with every document write checked first.
@@ -42,10 +41,6 @@ import org.den4j.den.internal.VersionDoc;
  * until its manifest, and the manifest until every blob, is stored.
  */
 final class GuardedBackend implements DenBackend {
-    private static final Pattern MANIFEST = Pattern.compile("manifests/([0-9a-f]{64})\\.json");
-    private static final Pattern VERSION = Pattern.compile("models/(.+)/@versions/([1-9][0-9]{0,8})\\.json");
-    private static final Pattern ALIASES = Pattern.compile("models/(.+)/@aliases\\.json");
-
     private final DenBackend inner;
     private final ServerPolicy policy;
     private volatile Predicate<String> liveDigest = d -> false;
@@ -67,19 +62,17 @@ final class GuardedBackend implements DenBackend {
     // ---------------------------------------------------------------- checks
 
     private void check(String key, byte[] content, boolean creating) throws IOException {
-        Matcher m = MANIFEST.matcher(key);
-        if (m.matches()) {
-            checkManifest(m.group(1), content);
+        DocumentKey parsed = DocumentKey.parse(key).orElse(null);
+        if (parsed instanceof DocumentKey.ManifestKey m) {
+            checkManifest(m.digest(), content);
             return;
         }
-        m = VERSION.matcher(key);
-        if (m.matches()) {
-            checkVersion(key, m.group(1), Integer.parseInt(m.group(2)), content, creating);
+        if (parsed instanceof DocumentKey.VersionKey v) {
+            checkVersion(key, v.name(), v.version(), content, creating);
             return;
         }
-        m = ALIASES.matcher(key);
-        if (m.matches()) {
-            checkAliases(m.group(1), content);
+        if (parsed instanceof DocumentKey.AliasesKey a) {
+            checkAliases(a.name(), content);
             return;
         }
         throw new ServeException(400, "unknown_key", "Document key '" + key + "' is not a den document; a den holds "
@@ -128,7 +121,7 @@ final class GuardedBackend implements DenBackend {
             throw new ServeException(400, "bad_version", "Version record " + key + " describes "
                     + (model == null ? "nothing" : model.ref()) + "; a record describes the name and version of its key");
         }
-        Optional<StoredDocument> manifestDoc = inner.read("manifests/" + model.digest() + ".json");
+        Optional<StoredDocument> manifestDoc = inner.read(DocumentKey.manifest(model.digest()));
         if (manifestDoc.isEmpty()) {
             throw new ServeException(409, "missing_manifest", "Version record " + model.ref() + " names manifest "
                     + model.digest() + ", which the server does not hold; store the manifest first");
@@ -182,7 +175,7 @@ final class GuardedBackend implements DenBackend {
                     + ")");
         }
         for (Map.Entry<String, Integer> e : doc.aliases().entrySet()) {
-            if (e.getValue() == null || e.getValue() < 1 || inner.read(VersionDoc.key(name, e.getValue())).isEmpty()) {
+            if (e.getValue() == null || e.getValue() < 1 || inner.read(DocumentKey.version(name, e.getValue())).isEmpty()) {
                 throw new ServeException(409, "unknown_version", "Alias " + name + "@" + e.getKey() + " points at "
                         + "version " + e.getValue() + ", which " + name + " does not have; push it first");
             }

@@ -36,8 +36,8 @@ import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
 import org.den4j.den.backend.HttpBackend;
 import org.den4j.den.backend.StoredDocument;
-import org.den4j.den.internal.Json;
-import org.den4j.den.internal.Sha256;
+import org.den4j.den.format.Json;
+import org.den4j.den.format.Sha256;
 import org.den4j.serve.den.ApiKeys.Scope;
 
 /** The den server's HTTP routes; see {@link DenServer} for the API. */

@@ -1,4 +1,4 @@
-package org.den4j.den.internal;
+package org.den4j.den.backend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,10 +29,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.den4j.den.DenConfigException;
-import org.den4j.den.backend.BlobStat;
-import org.den4j.den.backend.DenBackend;
-import org.den4j.den.backend.DocumentStat;
-import org.den4j.den.backend.StoredDocument;
+import org.den4j.den.format.Sha256;
+import org.den4j.den.io.FileLocks;
 
 /**
  * A den in a local directory.

@@ -1,4 +1,4 @@
-package org.den4j.den;
+package org.den4j.den.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.den4j.den.internal.Json;
-import org.den4j.den.internal.ManifestJson;
+import org.den4j.den.FileEntry;
+import org.den4j.den.Manifest;
 import org.junit.jupiter.api.Test;
 
 class ManifestJsonTest {

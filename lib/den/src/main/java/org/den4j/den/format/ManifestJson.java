@@ -1,4 +1,4 @@
-package org.den4j.den.internal;
+package org.den4j.den.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package org.den4j.den.internal;
+package org.den4j.den.format;
 
 import java.io.IOException;
 import java.io.InputStream;

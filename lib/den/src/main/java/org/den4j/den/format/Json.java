@@ -1,4 +1,4 @@
-package org.den4j.den.internal;
+package org.den4j.den.format;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package org.den4j.den.internal;
+package org.den4j.den.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,15 +15,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A JVM can hold only one {@link FileLock} per file; threads of one instance queue on an in-memory
  * lock first, and two instances in one JVM retry while the other holds the file lock.
  */
-final class FileLocks {
+public final class FileLocks {
     private final ConcurrentHashMap<Path, ReentrantLock> local = new ConcurrentHashMap<>();
 
     /** Work done while holding a lock. */
-    interface LockedAction<T> {
+    public interface LockedAction<T> {
         T run() throws IOException;
     }
 
-    <T> T withLock(Path lockFile, LockedAction<T> action) throws IOException {
+    public <T> T withLock(Path lockFile, LockedAction<T> action) throws IOException {
         ReentrantLock threadLock = local.computeIfAbsent(lockFile, p -> new ReentrantLock());
         threadLock.lock();
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

@@ -1,0 +1,2 @@
+/** File-system building blocks the den and its neighbours share: removing file trees and locking files across processes. */
+package org.den4j.den.io;
