@@ -105,14 +105,20 @@ public final class CachingBackend implements DenBackend {
 
     /**
      * Counts a fetch, and prunes the cache to its limits (pinned and in-use models stay) when blobs entered
-     * it since the last prune, or a minute passed: a fetch of a cached model stays cheap.
+     * it since the last prune, or a minute passed: a fetch of a cached model stays cheap. A failure is
+     * logged, not thrown: it is bookkeeping only, and the model is fetched.
      */
-    public void finishFetch(String digest) throws IOException {
-        store.recordUse(digest);
-        long now = System.nanoTime();
-        if (grew.getAndSet(false) || now - lastPrune > PRUNE_EVERY_NANOS) {
-            lastPrune = now;
-            store.prune();
+    public void finishFetchQuietly(String ref, String digest) {
+        try {
+            store.recordUse(digest);
+            long now = System.nanoTime();
+            if (grew.getAndSet(false) || now - lastPrune > PRUNE_EVERY_NANOS) {
+                lastPrune = now;
+                store.prune();
+            }
+        } catch (IOException | RuntimeException e) {
+            System.getLogger("org.den4j.den").log(System.Logger.Level.WARNING, "Could not update the local cache "
+                    + store.root() + " after fetching " + ref + ": " + e);
         }
     }
 
