@@ -1,7 +1,6 @@
 package org.den4j.den.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,9 +23,9 @@ import org.den4j.den.DenException;
 import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
 import org.den4j.den.backend.BackendUnreachableException;
-import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
+import org.den4j.den.backend.ForwardingBackend;
 import org.den4j.den.backend.LocalBackend;
 import org.den4j.den.backend.StoredDocument;
 import org.den4j.den.format.DocumentKey;
@@ -38,8 +37,10 @@ import org.den4j.den.format.DocumentKey;
  * and fetched models are hard links to them. Manifests (immutable: named by their digest) are served
  * from the cache; other documents are read from the remote and kept, so that when the remote is
  * unreachable the registry and the cached models still work, with a warning. Writes go to the remote.
+ * What it does not override goes to the remote as it is: in particular {@code openBlob} reads the
+ * remote's copy, so that {@code verify} checks what the den holds, not the cache.
  */
-public final class CachingBackend implements DenBackend {
+public final class CachingBackend extends ForwardingBackend {
     private static final System.Logger LOG = System.getLogger("org.den4j.den");
 
     private final DenBackend remote;
@@ -63,6 +64,7 @@ public final class CachingBackend implements DenBackend {
      * @throws IOException when the cache directory cannot be prepared
      */
     public CachingBackend(DenBackend remote, CacheStore store) throws IOException {
+        super(remote);
         this.remote = remote;
         this.store = store;
         Path dir = store.remoteDirectory(remote.location());
@@ -83,11 +85,6 @@ public final class CachingBackend implements DenBackend {
     /** True after a request found the remote unreachable (and none succeeded since). */
     public boolean offline() {
         return offline;
-    }
-
-    @Override
-    public String location() {
-        return remote.location();
     }
 
     // ---------------------------------------------------------------- the cache's own work
@@ -243,12 +240,6 @@ public final class CachingBackend implements DenBackend {
         }
     }
 
-    /** Reads the remote's copy, so that {@code verify} checks what the den holds, not the cache. */
-    @Override
-    public InputStream openBlob(String digest) throws IOException {
-        return remote.openBlob(digest);
-    }
-
     @Override
     public void download(String digest, long size, Path target, LongConsumer progress) throws IOException {
         Optional<Path> cached = store.blob(digest);
@@ -258,41 +249,6 @@ public final class CachingBackend implements DenBackend {
             return;
         }
         remote.download(digest, size, target, progress);
-    }
-
-    @Override
-    public boolean putBlob(String digest, Path file) throws IOException {
-        return remote.putBlob(digest, file);
-    }
-
-    @Override
-    public boolean checksUploads() {
-        return remote.checksUploads();
-    }
-
-    @Override
-    public boolean putBlobChecked(String digest, Path source) throws IOException {
-        return remote.putBlobChecked(digest, source);
-    }
-
-    @Override
-    public void touchBlob(String digest) throws IOException {
-        remote.touchBlob(digest);
-    }
-
-    @Override
-    public void deleteBlob(String digest) throws IOException {
-        remote.deleteBlob(digest);
-    }
-
-    @Override
-    public void quarantineBlob(String digest) throws IOException {
-        remote.quarantineBlob(digest);
-    }
-
-    @Override
-    public List<BlobStat> listBlobs() throws IOException {
-        return remote.listBlobs();
     }
 
     @Override
@@ -487,11 +443,6 @@ public final class CachingBackend implements DenBackend {
     public Staging openStaging() throws IOException {
         Path dir = Files.createDirectory(store.tmp().resolve("staging-" + UUID.randomUUID()));
         return Staging.deletedOnClose(dir);
-    }
-
-    @Override
-    public CleanupResult cleanStaleStaging() throws IOException {
-        return remote.cleanStaleStaging();
     }
 
     @Override

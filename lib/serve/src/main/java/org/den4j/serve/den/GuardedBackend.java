@@ -1,8 +1,6 @@
 package org.den4j.serve.den;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +12,8 @@ import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.ModelRef;
-import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
-import org.den4j.den.backend.DocumentStat;
+import org.den4j.den.backend.ForwardingBackend;
 import org.den4j.den.backend.StoredDocument;
 import org.den4j.den.format.AliasDoc;
 import org.den4j.den.format.DocumentKey;
@@ -40,12 +37,13 @@ import org.den4j.den.format.VersionDoc;
  * A push that dies half-way therefore never makes a model visible: its version record is refused
  * until its manifest, and the manifest until every blob, is stored.
  */
-final class GuardedBackend implements DenBackend {
+final class GuardedBackend extends ForwardingBackend {
     private final DenBackend inner;
     private final ServerPolicy policy;
     private volatile Predicate<String> liveDigest = d -> false;
 
     GuardedBackend(DenBackend inner, ServerPolicy policy) {
+        super(inner);
         this.inner = inner;
         this.policy = policy;
     }
@@ -175,7 +173,8 @@ final class GuardedBackend implements DenBackend {
                     + ")");
         }
         for (Map.Entry<String, Integer> e : doc.aliases().entrySet()) {
-            if (e.getValue() == null || e.getValue() < 1 || inner.read(DocumentKey.version(name, e.getValue())).isEmpty()) {
+            if (e.getValue() == null || e.getValue() < 1
+                    || inner.read(DocumentKey.version(name, e.getValue())).isEmpty()) {
                 throw new ServeException(409, "unknown_version", "Alias " + name + "@" + e.getKey() + " points at "
                         + "version " + e.getValue() + ", which " + name + " does not have; push it first");
             }
@@ -194,93 +193,6 @@ final class GuardedBackend implements DenBackend {
     public boolean replace(String key, byte[] content, String expectedEtag) throws IOException {
         check(key, content, expectedEtag == null);
         return inner.replace(key, content, expectedEtag);
-    }
-
-    // ---------------------------------------------------------------- the rest, passed on
-
-    @Override
-    public String location() {
-        return inner.location();
-    }
-
-    @Override
-    public OptionalLong blobSize(String digest) throws IOException {
-        return inner.blobSize(digest);
-    }
-
-    @Override
-    public InputStream openBlob(String digest) throws IOException {
-        return inner.openBlob(digest);
-    }
-
-    @Override
-    public boolean putBlob(String digest, Path file) throws IOException {
-        return inner.putBlob(digest, file);
-    }
-
-    @Override
-    public void touchBlob(String digest) throws IOException {
-        inner.touchBlob(digest);
-    }
-
-    @Override
-    public void deleteBlob(String digest) throws IOException {
-        inner.deleteBlob(digest);
-    }
-
-    @Override
-    public void quarantineBlob(String digest) throws IOException {
-        inner.quarantineBlob(digest);
-    }
-
-    @Override
-    public List<BlobStat> listBlobs() throws IOException {
-        return inner.listBlobs();
-    }
-
-    @Override
-    public Optional<Path> localBlob(String digest) {
-        return inner.localBlob(digest);
-    }
-
-    @Override
-    public Optional<StoredDocument> read(String key) throws IOException {
-        return inner.read(key);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-        inner.delete(key);
-    }
-
-    @Override
-    public List<DocumentStat> list(String prefix) throws IOException {
-        return inner.list(prefix);
-    }
-
-    @Override
-    public Optional<Changes> changesSince(long position) throws IOException {
-        return inner.changesSince(position);
-    }
-
-    @Override
-    public Staging openStaging() throws IOException {
-        return inner.openStaging();
-    }
-
-    @Override
-    public CleanupResult cleanStaleStaging() throws IOException {
-        return inner.cleanStaleStaging();
-    }
-
-    @Override
-    public Path snapshotRoot() {
-        return inner.snapshotRoot();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 
     /**
