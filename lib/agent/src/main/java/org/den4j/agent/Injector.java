@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.den4j.den.Den;
 import org.den4j.den.DenException;
+import org.den4j.den.io.FileTree;
 
 /**
  * Decides which names are den references and fetches them: the instance behind the agent's static hook.
@@ -221,15 +222,7 @@ public final class Injector implements AutoCloseable {
             throw new DenLoadException(target, target, "den4j agent: cannot push the saved model " + target
                     + " to the den: " + e.getMessage(), e);
         } finally {
-            deleteTree(folder);
-        }
-    }
-
-    private static void deleteTree(Path folder) {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // a temporary folder left behind is harmless
+            FileTree.deleteQuietly(folder);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 import javax.tools.ToolProvider;
 import org.den4j.bench.Measurement.Verdict;
+import org.den4j.den.io.FileTree;
 
 /**
  * Measures what the den4j agent adds, against the same work without it in the same run:
@@ -126,7 +127,11 @@ public final class AgentBenchmark {
             throw new UncheckedIOException("Could not run the agent benchmark: " + e.getMessage(), e);
         } finally {
             if (dir != null) {
-                deleteTree(dir);
+                try {
+                    FileTree.delete(dir);
+                } catch (IOException e) {
+                    System.err.println("bench-agent: could not delete " + dir + ": " + e.getMessage());
+                }
             }
         }
     }
@@ -195,21 +200,6 @@ public final class AgentBenchmark {
             return true;
         } catch (ClassNotFoundException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                // the den makes fetched folders read-only
-                p.toFile().setWritable(true);
-                if (p.getParent() != null) {
-                    p.getParent().toFile().setWritable(true);
-                }
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("bench-agent: could not delete " + dir + ": " + e.getMessage());
         }
     }
 

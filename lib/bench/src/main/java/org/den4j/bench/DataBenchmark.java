@@ -35,6 +35,7 @@ import org.den4j.data.TokenSetWriter;
 import org.den4j.data.TokenStats;
 import org.den4j.data.TrainingConfig;
 import org.den4j.data.WordLevelTokenizer;
+import org.den4j.den.io.FileTree;
 
 /**
  * Measures the data pipeline on a synthetic MIMIC: loading it into DuckDB ({@code prepare-mimic}) against
@@ -195,7 +196,7 @@ public final class DataBenchmark {
                 if (keep) {
                     log("kept the work directory " + work);
                 } else {
-                    FileTrees.delete(work);
+                    FileTree.delete(work);
                 }
             }
         } catch (IOException e) {
@@ -213,7 +214,7 @@ public final class DataBenchmark {
         SyntheticMimic.Summary synth = SyntheticMimic.builder(MimicVersion.MIMIC_IV).patients(patients).seed(42)
                 .progress(log).build().write(release);
         double synthMs = (System.nanoTime() - t0) / 1e6;
-        long releaseBytes = FileTrees.bytes(release);
+        long releaseBytes = FileTree.size(release);
         rows.add(new Measurement(SYNTH, "synth-mimic", synthMs / 1000, "s", null, 0, 0, "", Verdict.INFO,
                 String.format(Locale.ROOT, "%,d patients, %,d admissions, %,d discharge notes, %,d diagnosis rows; "
                         + "%.1f MiB of .csv.gz", synth.patients(), synth.admissions(), synth.dischargeNotes(),
@@ -228,7 +229,7 @@ public final class DataBenchmark {
         }
 
         // Loading: den4j's prepare-mimic against DuckDB's read_csv of the same files, alternating the order.
-        List<Path> files = FileTrees.files(release).stream().filter(p -> p.toString().endsWith(".csv.gz"))
+        List<Path> files = FileTree.files(release).stream().filter(p -> p.toString().endsWith(".csv.gz"))
                 .filter(p -> !p.getFileName().toString().startsWith("discharge_detail")).sorted().toList();
         double[] oursMs = new double[repeats];
         double[] refMs = new double[repeats];
@@ -248,7 +249,7 @@ public final class DataBenchmark {
                     refMs[r] = readCsv(files, dir);
                 }
                 if (r < repeats - 1 || !ours) {
-                    FileTrees.delete(dir);
+                    FileTree.delete(dir);
                 }
             }
         }

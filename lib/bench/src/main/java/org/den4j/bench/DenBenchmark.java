@@ -25,6 +25,7 @@ import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
 import org.den4j.den.RegistryQuery;
 import org.den4j.den.VerifyReport;
+import org.den4j.den.io.FileTree;
 
 /**
  * Measures the den against the issue's targets, each next to a reference measured in the same run
@@ -168,7 +169,7 @@ public final class DenBenchmark {
                 if (keep) {
                     log("kept the work directory " + work);
                 } else {
-                    FileTrees.delete(work);
+                    FileTree.delete(work);
                 }
             }
         } catch (IOException e) {
@@ -197,8 +198,8 @@ public final class DenBenchmark {
         Path source = work.resolve("model");
         log(String.format(Locale.ROOT, "writing a %d MiB model in %d shards (random bytes)", sizeMiB, SHARDS));
         writeModel(source, 1);
-        List<Path> sourceFiles = FileTrees.files(source);
-        long bytes = FileTrees.bytes(source);
+        List<Path> sourceFiles = FileTree.files(source);
+        long bytes = FileTree.size(source);
 
         String copyName = Commands.which("cp").isPresent() ? "cp -r" : "Files.copy";
         String hashName = hashName();
@@ -215,12 +216,12 @@ public final class DenBenchmark {
                     Path copy = work.resolve("copy");
                     Commands.sync();
                     copyMs[r] = copyTree(source, copy) / 1e6;
-                    hashMs[r] = hash(FileTrees.files(copy)) / 1e6;
-                    FileTrees.delete(copy);
+                    hashMs[r] = hash(FileTree.files(copy)) / 1e6;
+                    FileTree.delete(copy);
                 } else {
                     log(String.format(Locale.ROOT, "den push %d/%d: %d MiB", r + 1, repeats, sizeMiB));
                     if (den != null) {
-                        FileTrees.delete(den);
+                        FileTree.delete(den);
                     }
                     den = work.resolve("den-" + r);
                     try (Den d = Den.at(den)) {
@@ -251,12 +252,12 @@ public final class DenBenchmark {
             Path fetched = d.fetch(BASE + "@1");
             double[] firstMs = new double[repeats];
             for (int r = 0; r < repeats; r++) {
-                FileTrees.delete(fetched);
+                FileTree.delete(fetched);
                 long t0 = System.nanoTime();
                 fetched = d.fetch(BASE + "@1");
                 firstMs[r] = (System.nanoTime() - t0) / 1e6;
             }
-            check(FileTrees.bytes(fetched) == bytes, () -> "fetched model does not hold " + bytes + " bytes");
+            check(FileTree.size(fetched) == bytes, () -> "fetched model does not hold " + bytes + " bytes");
             double first = median(firstMs);
             double firstRate = mbPerSecond(bytes, first);
             rows.add(new Measurement(FETCH_FIRST, "first fetch (link + SHA-256 verify)", firstRate, "MB/s", hashName,
@@ -294,25 +295,25 @@ public final class DenBenchmark {
         Path derived = work.resolve("model-finetuned");
         Files.createDirectories(derived);
         String changedShard = shardName(SHARDS / 2);
-        for (Path f : FileTrees.files(source)) {
+        for (Path f : FileTree.files(source)) {
             String name = f.getFileName().toString();
             if (!name.equals(changedShard) && !name.equals("config.json")) {
-                FileTrees.linkOrCopy(f, derived.resolve(name));
+                linkOrCopy(f, derived.resolve(name));
             }
         }
         RandomData random = new RandomData(2);
         random.write(derived.resolve(changedShard), Files.size(source.resolve(changedShard)));
         Files.writeString(derived.resolve("config.json"), config("finetuned-" + random.hex(8)));
-        long total = FileTrees.bytes(derived);
+        long total = FileTree.size(derived);
         long shared = total - Files.size(derived.resolve(changedShard)) - Files.size(derived.resolve("config.json"));
 
         Path blobs = den.resolve("blobs");
-        long before = FileTrees.bytes(blobs);
+        long before = FileTree.size(blobs);
         Commands.sync();
         long t0 = System.nanoTime();
         PushResult result = d.push(PushRequest.builder(derived, DERIVATIVE).parent(BASE + "@1").build());
         double ms = (System.nanoTime() - t0) / 1e6;
-        long growth = FileTrees.bytes(blobs) - before;
+        long growth = FileTree.size(blobs) - before;
         double fraction = result.newByteFraction() * 100;
         double growthPct = 100.0 * growth / total;
         rows.add(new Measurement(DERIVATIVE_NEW_BYTES, String.format(Locale.ROOT,
@@ -357,7 +358,7 @@ public final class DenBenchmark {
         }
         long t0 = System.nanoTime();
         Files.createDirectories(target);
-        for (Path f : FileTrees.files(source)) {
+        for (Path f : FileTree.files(source)) {
             Path t = target.resolve(source.relativize(f).toString());
             Files.createDirectories(t.getParent());
             Files.copy(f, t);
@@ -705,6 +706,15 @@ public final class DenBenchmark {
                 throw new IllegalArgumentException("Model count " + models + " is too small; use 1 or more");
             }
             return new DenBenchmark(this);
+        }
+    }
+
+    /** Hard-links {@code target} to {@code source}, or copies it where links are not possible. */
+    private static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(source, target);
         }
     }
 }

@@ -25,6 +25,7 @@ import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
 import org.den4j.den.PushRequest;
 import org.den4j.den.backend.HttpBackend;
+import org.den4j.den.io.FileTree;
 import org.den4j.serve.den.ApiKeys;
 import org.den4j.serve.den.DenServer;
 
@@ -135,7 +136,7 @@ public final class DenServerBenchmark {
                 if (keep) {
                     log("kept the work directory " + work);
                 } else {
-                    FileTrees.delete(work);
+                    FileTree.delete(work);
                 }
             }
         } catch (IOException e) {
@@ -155,7 +156,7 @@ public final class DenServerBenchmark {
                     i == SHARDS - 1 ? total - each * (SHARDS - 1) : each);
         }
         Files.writeString(source.resolve("config.json"), "{\"model_type\": \"qwen2\"}\n");
-        long bytes = FileTrees.bytes(source);
+        long bytes = FileTree.size(source);
         boolean haveCurl = Commands.which("curl").isPresent();
         if (!haveCurl) {
             log("curl is not on PATH: the rows have no reference");
@@ -173,7 +174,7 @@ public final class DenServerBenchmark {
                 for (int side = 0; side < 3; side++) {
                     int which = (side + r) % 3;
                     Path out = work.resolve("out");
-                    FileTrees.delete(out);
+                    FileTree.delete(out);
                     Files.createDirectories(out);
                     Commands.sync();
                     if (which == 0) {
@@ -196,7 +197,7 @@ public final class DenServerBenchmark {
 
             log("warm fetches from the cache");
             Path out = work.resolve("out");
-            FileTrees.delete(out);
+            FileTree.delete(out);
             Files.createDirectories(out);
             double[] warm = new double[WARM_CALLS];
             fetchCached(server, out, bytes, warm);
@@ -211,8 +212,8 @@ public final class DenServerBenchmark {
         for (int r = 0; r < repeats; r++) {
             for (int side = 0; side < 2; side++) {
                 Path served = work.resolve("push-served");
-                FileTrees.delete(served);
-                FileTrees.delete(work.resolve("push-client"));
+                FileTree.delete(served);
+                FileTree.delete(work.resolve("push-client"));
                 Commands.sync();
                 try (DenServer server = DenServer.builder(served).keys(keys).start()) {
                     if ((side + r) % 2 == 0) {
@@ -301,7 +302,7 @@ public final class DenServerBenchmark {
     private static long curlUpload(DenServer server, Path source) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("curl", "-sSf", "-H", "Authorization: Bearer " + TOKEN, "-H",
                 "Content-Type: application/octet-stream"));
-        for (Path f : FileTrees.files(source)) {
+        for (Path f : FileTree.files(source)) {
             cmd.addAll(List.of("-T", f.toString(), server.url() + "/api/v1/blobs/"
                     + org.den4j.den.format.Sha256.of(f, n -> { })));
         }
@@ -310,7 +311,7 @@ public final class DenServerBenchmark {
 
     private static long sizeOf(Path dir) {
         try {
-            return FileTrees.bytes(dir);
+            return FileTree.size(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

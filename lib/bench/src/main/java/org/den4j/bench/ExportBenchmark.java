@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.den4j.bench.Measurement.Verdict;
 import org.den4j.den.ProgressListener;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.GenerationConfig;
 import org.den4j.lm.Generator;
 import org.den4j.lm.LanguageModel;
@@ -110,7 +111,7 @@ public final class ExportBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(dir);
+            FileTree.deleteQuietly(dir);
         }
     }
 
@@ -175,17 +176,6 @@ public final class ExportBenchmark {
     private static String range(double[] values) {
         return String.format(Locale.ROOT, "%.0f-%.0f", Arrays.stream(values).min().orElse(0),
                 Arrays.stream(values).max().orElse(0));
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temporary folder is harmless
-        }
     }
 
     /** Options of an {@link ExportBenchmark}. */

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.den4j.bench.Measurement.Verdict;
+import org.den4j.den.io.FileTree;
 import org.den4j.hub.CacheCheck;
 import org.den4j.hub.HubClient;
 import org.den4j.hub.HubSettings;
@@ -139,7 +140,7 @@ public final class HubBenchmark {
                 if (keep) {
                     log("kept the work directory " + work);
                 } else {
-                    FileTrees.delete(work);
+                    FileTree.delete(work);
                 }
             }
         } catch (IOException e) {
@@ -176,7 +177,7 @@ public final class HubBenchmark {
             random.write(file, i == FILES - 1 ? total - each * (FILES - 1) : each);
             files.put(name, file);
         }
-        long bytes = FileTrees.bytes(source);
+        long bytes = FileTree.size(source);
 
         try (LocalHub hub = LocalHub.start()) {
             hub.createRepo(REPO);
@@ -207,7 +208,7 @@ public final class HubBenchmark {
                 for (Side side : order) {
                     log(String.format(Locale.ROOT, "%s %d/%d: %d MiB", side.name, r + 1, repeats, sizeMiB));
                     Path out = work.resolve("out");
-                    FileTrees.delete(out);
+                    FileTree.delete(out);
                     Commands.sync();
                     side.ms[r] = side.run.run(r) / 1e6;
                 }
@@ -221,10 +222,10 @@ public final class HubBenchmark {
                     sequential, haveCurl, bytes, false));
 
             // The last timed download left a cache behind: verify it, and download it again.
-            FileTrees.delete(work.resolve("out"));
+            FileTree.delete(work.resolve("out"));
             Path cache = work.resolve("out").resolve("hub-cache");
             download(hub, work, 0, Verification.NONE, bytes);
-            List<Path> blobs = FileTrees.files(cache.resolve("models--" + REPO.replace("/", "--")).resolve("blobs"));
+            List<Path> blobs = FileTree.files(cache.resolve("models--" + REPO.replace("/", "--")).resolve("blobs"));
             check(blobs.size() == FILES, () -> "the cache holds " + blobs.size() + " blobs, expected " + FILES);
             String hashName = hashName();
             double[] verifyMs = new double[repeats];
@@ -304,7 +305,7 @@ public final class HubBenchmark {
             long t0 = System.nanoTime();
             Path snapshot = client.snapshotDownload(REPO, "main", ALLOW, null, verification, ProgressListener.NONE);
             long elapsed = System.nanoTime() - t0;
-            long got = FileTrees.bytes(cache.resolve("models--" + REPO.replace("/", "--")).resolve("blobs"));
+            long got = FileTree.size(cache.resolve("models--" + REPO.replace("/", "--")).resolve("blobs"));
             check(Files.isDirectory(snapshot) && got == bytes, () -> "the download holds " + got + " bytes, expected "
                     + bytes);
             return elapsed;

@@ -13,15 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.den4j.bench.Measurement.Verdict;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.Devices;
 import org.den4j.lm.GenerationConfig;
 import org.den4j.lm.Generator;
@@ -105,7 +104,7 @@ public final class LmBenchmark {
             rows.add(training(dir));
             rows.addAll(memory(dir));
         } finally {
-            deleteTree(dir);
+            FileTree.deleteQuietly(dir);
         }
         return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - start));
     }
@@ -247,14 +246,6 @@ public final class LmBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder left behind is not worth failing the report for
         }
     }
 

@@ -28,7 +28,7 @@ import org.den4j.den.FileEntry;
 import org.den4j.den.Manifest;
 import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
-import org.den4j.den.backend.LocalBackend;
+import org.den4j.den.io.FileTree;
 import org.den4j.den.s3.S3Backend;
 import org.den4j.den.s3.S3Settings;
 import org.den4j.den.s3.testing.LocalS3;
@@ -122,7 +122,7 @@ public final class RemoteBenchmark {
         } finally {
             if (!keep) {
                 try {
-                    LocalBackend.deleteTree(run);
+                    FileTree.delete(run);
                 } catch (IOException | UncheckedIOException e) {
                     log.println("bench-remote: could not delete " + run + ": " + e);
                 }
@@ -289,7 +289,7 @@ public final class RemoteBenchmark {
                 throw new IllegalStateException("Fetched shard differs in size from the pushed one");
             }
         }
-        LocalBackend.deleteTree(dir);
+        FileTree.delete(dir);
         return ms;
     }
 
@@ -309,7 +309,7 @@ public final class RemoteBenchmark {
                 f.get();
             }
             double ms = (System.nanoTime() - t) / 1e6;
-            LocalBackend.deleteTree(dir);
+            FileTree.delete(dir);
             return ms;
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException("SDK download failed: " + e.getCause(), e.getCause());

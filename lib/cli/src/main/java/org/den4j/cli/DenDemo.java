@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -19,6 +18,7 @@ import org.den4j.den.ProgressBar;
 import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
 import org.den4j.den.RegistryQuery;
+import org.den4j.den.io.FileTree;
 
 /**
  * A short tour of the den: push a base model, push a fine-tune that names it as parent, list,
@@ -64,7 +64,7 @@ public final class DenDemo {
         try {
             return run(den, work);
         } finally {
-            deleteTree(work);
+            FileTree.deleteQuietly(work);
         }
     }
 
@@ -178,16 +178,6 @@ public final class DenDemo {
             Files.write(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write demo file " + file, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // A leftover temporary folder is harmless; the tour itself succeeded or failed already.
         }
     }
 }

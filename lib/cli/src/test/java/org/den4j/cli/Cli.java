@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.den4j.den.io.FileTree;
 import picocli.CommandLine;
 
 /** Runs {@code den} in-process against a temporary den and captures what it prints. */
@@ -72,16 +73,9 @@ final class Cli {
     /** Removes every fetched model directory of a local den, as if its models had never been fetched. */
     static void deleteSnapshots(Path den) throws IOException {
         Path root = den.resolve("snapshots");
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                if (p.equals(root)) {
-                    continue;
-                }
-                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    p.toFile().setWritable(true);
-                }
-                p.getParent().toFile().setWritable(true);
-                Files.delete(p);
+        try (var children = Files.list(root)) {
+            for (Path p : children.toList()) {
+                FileTree.delete(p);
             }
         }
     }

@@ -29,6 +29,7 @@ import org.den4j.data.internal.IcdCatalog.Condition;
 import org.den4j.data.internal.NoteWriter;
 import org.den4j.den.ProgressBar;
 import org.den4j.den.ProgressListener;
+import org.den4j.den.io.FileTree;
 
 /**
  * Writes a synthetic MIMIC release: the file names, columns, quoting and gzip compression of MIMIC-III v1.4
@@ -167,7 +168,7 @@ public final class SyntheticMimic {
                 Summary s = new Generator(tmp).run();
                 writeChecksums(tmp, s.files());
                 if (Files.exists(target)) {
-                    deleteTree(target);
+                    FileTree.delete(target);
                 }
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -180,7 +181,7 @@ public final class SyntheticMimic {
                         s.diagnosisRows(), s.procedureRows(), files);
             } finally {
                 if (Files.exists(tmp)) {
-                    deleteTree(tmp);
+                    FileTree.delete(tmp);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -192,14 +193,6 @@ public final class SyntheticMimic {
     private static boolean isEmpty(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

@@ -134,7 +134,7 @@ class BadInputTest {
                     .findFirst().orElseThrow();
             Path blob = tmp.resolve("den/blobs/sha256").resolve(weights.sha256().substring(0, 2)).resolve(weights.sha256());
             // The model's fetched directory is derived data; drop it as a copy of the den without it would.
-            org.den4j.den.backend.LocalBackend.deleteTree(tmp.resolve("den/snapshots").resolve(m.digest()));
+            org.den4j.den.io.FileTree.delete(tmp.resolve("den/snapshots").resolve(m.digest()));
             Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rw-r--r--"));
             Files.writeString(blob, "evil weights");
             CorruptBlobException e = assertThrows(CorruptBlobException.class, () -> den.fetch("acme/x"));

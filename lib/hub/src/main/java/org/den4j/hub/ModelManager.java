@@ -5,11 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.den4j.den.io.FileTree;
 import org.den4j.hub.internal.RepoCache;
 
 /**
@@ -236,7 +235,11 @@ public final class ModelManager implements AutoCloseable {
         List<Path> removed = new ArrayList<>();
         for (Path dir : dirs) {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                deleteTree(dir);
+                try {
+                    FileTree.delete(dir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot remove " + dir + ": " + e.getMessage(), e);
+                }
                 removed.add(dir);
             }
         }
@@ -294,30 +297,16 @@ public final class ModelManager implements AutoCloseable {
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                 if (old != null) {
-                    deleteTree(old);
+                    FileTree.delete(old);
                 }
             } finally {
                 if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
-                    deleteTree(tmp);
+                    FileTree.delete(tmp);
                 }
             }
         } catch (IOException e) {
             throw new HubException(m.repoId(), "Cannot write local_dir " + target + " for model '" + m.id() + "' ("
                     + e + "); check that its folder is writable, or remove local_dir from the configuration", e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (NoSuchFileException e) {
-                    // removed meanwhile
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot remove " + root + ": " + e.getMessage(), e);
         }
     }
 }

@@ -10,10 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.io.DType;
 import org.den4j.lm.io.Qwen2Config;
 
@@ -224,19 +223,8 @@ public final class LanguageModel implements AutoCloseable {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            deleteTree(tmp);
+            FileTree.deleteQuietly(tmp);
             throw new LmException("Cannot save the model to " + target + ": " + e, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: the save already failed and that error is reported
         }
     }
 

@@ -15,11 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.den4j.data.ImportReport;
 import org.den4j.data.MimicImport;
 import org.den4j.data.MimicVersion;
@@ -32,6 +30,7 @@ import org.den4j.den.Den;
 import org.den4j.den.ModelMetadata;
 import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.GenerationConfig;
 import org.den4j.lm.LanguageModel;
 import org.den4j.lm.LoraAdapter;
@@ -238,14 +237,7 @@ public final class Pipeline {
 
     private void prepareWorkDir() {
         try {
-            if (Files.exists(workDir)) {
-                try (Stream<Path> paths = Files.walk(workDir)) {
-                    for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                        p.toFile().setWritable(true);
-                        Files.delete(p);
-                    }
-                }
-            }
+            FileTree.delete(workDir);
             Files.createDirectories(workDir);
         } catch (IOException | UncheckedIOException e) {
             throw new PipelineException("Cannot make the pipeline's work folder " + workDir + " afresh: " + e

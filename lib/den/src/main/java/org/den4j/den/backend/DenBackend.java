@@ -236,7 +236,7 @@ public interface DenBackend extends AutoCloseable {
 
                 @Override
                 public void close() throws IOException {
-                    org.den4j.den.backend.LocalBackend.deleteTree(directory);
+                    org.den4j.den.io.FileTree.delete(directory);
                 }
             };
         }

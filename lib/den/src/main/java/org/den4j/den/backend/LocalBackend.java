@@ -2,7 +2,6 @@ package org.den4j.den.backend;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -31,6 +30,7 @@ import java.util.stream.Stream;
 import org.den4j.den.DenConfigException;
 import org.den4j.den.format.Sha256;
 import org.den4j.den.io.FileLocks;
+import org.den4j.den.io.FileTree;
 
 /**
  * A den in a local directory.
@@ -393,9 +393,9 @@ public final class LocalBackend implements DenBackend {
                 }
                 try {
                     Path dir = tmp.resolve(id);
-                    long[] freed = deleteTree(dir);
-                    entries += (int) freed[0];
-                    bytes += freed[1];
+                    FileTree.Removed freed = FileTree.delete(dir);
+                    entries += freed.entries();
+                    bytes += freed.bytes();
                     Files.deleteIfExists(lockFile);
                     entries++;
                 } finally {
@@ -414,9 +414,9 @@ public final class LocalBackend implements DenBackend {
                     continue;
                 }
                 if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
-                    long[] freed = deleteTree(p);
-                    entries += (int) freed[0];
-                    bytes += freed[1];
+                    FileTree.Removed freed = FileTree.delete(p);
+                    entries += freed.entries();
+                    bytes += freed.bytes();
                 }
             }
         }
@@ -493,39 +493,6 @@ public final class LocalBackend implements DenBackend {
         }
     }
 
-    /** Deletes a file or directory tree, making read-only parts writable first; returns {entries, bytes}. */
-    public static long[] deleteTree(Path path) throws IOException {
-        long[] freed = new long[2];
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return freed;
-        }
-        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            setPermissions(path, PosixFilePermissions.fromString("rwx------"));
-            try (Stream<Path> s = Files.list(path)) {
-                for (Path child : (Iterable<Path>) s::iterator) {
-                    long[] f = deleteTree(child);
-                    freed[0] += f[0];
-                    freed[1] += f[1];
-                }
-            }
-        } else {
-            try {
-                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                freed[1] += a.isRegularFile() ? a.size() : 0;
-            } catch (IOException e) {
-                // size unknown
-            }
-        }
-        try {
-            Files.deleteIfExists(path);
-            freed[0]++;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + path, e);
-        }
-        return freed;
-    }
-
     /** A staging directory guarded by a lock held for its lifetime, so gc can tell live from dead writers. */
     private final class LocalStaging implements Staging {
         private final Path directory;
@@ -560,7 +527,7 @@ public final class LocalBackend implements DenBackend {
         @Override
         public void close() throws IOException {
             try {
-                deleteTree(directory);
+                FileTree.delete(directory);
                 Files.deleteIfExists(lockFile);
             } finally {
                 lock.release();

@@ -37,6 +37,7 @@ import org.den4j.den.backend.LocalBackend;
 import org.den4j.den.format.Json;
 import org.den4j.den.format.Sha256;
 import org.den4j.den.io.FileLocks;
+import org.den4j.den.io.FileTree;
 
 /**
  * The read-through local cache of remote dens: verified blobs by SHA-256, the models fetched from
@@ -439,7 +440,7 @@ public final class CacheStore {
             for (Path remote : (Iterable<Path>) dirs::iterator) {
                 Path snapshot = remote.resolve("snapshots").resolve(digest);
                 if (Files.exists(snapshot)) {
-                    LocalBackend.deleteTree(snapshot);
+                    FileTree.delete(snapshot);
                 }
             }
         }
@@ -451,7 +452,7 @@ public final class CacheStore {
             for (Path p : (Iterable<Path>) files::iterator) {
                 try {
                     if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
-                        LocalBackend.deleteTree(p);
+                        FileTree.delete(p);
                     }
                 } catch (NoSuchFileException e) {
                     // finished meanwhile

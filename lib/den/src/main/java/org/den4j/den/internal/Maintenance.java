@@ -29,12 +29,12 @@ import org.den4j.den.ProgressListener;
 import org.den4j.den.VerifyReport;
 import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
-import org.den4j.den.backend.LocalBackend;
 import org.den4j.den.backend.StoredDocument;
 import org.den4j.den.format.DocumentKey;
 import org.den4j.den.format.ManifestJson;
 import org.den4j.den.format.Sha256;
 import org.den4j.den.format.VersionDoc;
+import org.den4j.den.io.FileTree;
 
 /**
  * Keeps a den sound and small: re-hashes stored blobs and sets damaged ones aside (verify, quarantine),
@@ -117,7 +117,7 @@ public final class Maintenance {
                 if (affectedModels.contains(m.ref())) {
                     Path dir = store.snapshots().pathOf(m.digest());
                     if (Files.exists(dir)) {
-                        deleteTree(dir);
+                        FileTree.delete(dir);
                     }
                 }
             }
@@ -192,12 +192,12 @@ public final class Maintenance {
                         String n = p.getFileName().toString();
                         if (n.startsWith(".tmp-")) {
                             if (!Files.getLastModifiedTime(p).toInstant().isAfter(cutoff)) {
-                                deleteTree(p);
+                                FileTree.delete(p);
                                 tempRemoved++;
                             }
                         } else if (!liveDigests.contains(n)) {
                             try {
-                                deleteTree(p);
+                                FileTree.delete(p);
                                 snapshotsRemoved++;
                             } catch (IOException | UncheckedIOException e) {
                                 // Another user's directory in a machine den: its owner's gc removes it.
@@ -213,9 +213,5 @@ public final class Maintenance {
             throw new DenException("Garbage collection of den " + location() + " failed: " + e
                     + "; nothing that a model needs was removed, run gc again", e);
         }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        LocalBackend.deleteTree(p);
     }
 }

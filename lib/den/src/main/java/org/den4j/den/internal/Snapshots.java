@@ -17,6 +17,7 @@ import org.den4j.den.ProgressListener;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.LocalBackend;
 import org.den4j.den.format.Sha256;
+import org.den4j.den.io.FileTree;
 
 /**
  * Turns a manifest into a local, read-only model directory whose files link to the blobs.
@@ -91,14 +92,14 @@ public final class Snapshots {
                 Files.move(building, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                 // Another process materialized it first; theirs is as good as ours.
-                LocalBackend.deleteTree(building);
+                FileTree.delete(building);
                 checkSizes(model, target, manifest);
                 return target;
             }
             makeReadOnly(target);
             return target;
         } catch (IOException | RuntimeException e) {
-            LocalBackend.deleteTree(building);
+            FileTree.delete(building);
             throw e;
         } finally {
             progress.finish();

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.den4j.den.Den;
 import org.den4j.den.ProgressBar;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.LmException;
 import org.den4j.lm.gguf.GgmlType;
 import org.den4j.lm.gguf.Qwen2GgufExport;
@@ -93,7 +94,7 @@ public final class ExportModelCommand implements Callable<Integer> {
             throw new LmException("cannot make a temporary folder beside " + out + ": " + e.getMessage(), e);
         } finally {
             if (merged != null) {
-                ModelKit.deleteTree(merged.getParent());
+                FileTree.deleteQuietly(merged.getParent());
             }
         }
         spec.commandLine().getOut().println(written);

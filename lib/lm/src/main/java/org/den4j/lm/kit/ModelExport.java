@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.den4j.den.ProgressListener;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.LanguageModel;
 import org.den4j.lm.LmException;
 import org.den4j.lm.LoraAdapter;
@@ -79,7 +80,7 @@ public final class ModelExport {
         } catch (IOException e) {
             throw new LmException("cannot write the exported model into " + target + ": " + e.getMessage(), e);
         } finally {
-            ModelKit.deleteTree(tmp);
+            FileTree.deleteQuietly(tmp);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.den4j.lm.kit;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -8,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,7 @@ import org.den4j.den.ModelMetadata;
 import org.den4j.den.ProgressBar;
 import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
-import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.LmException;
 import org.den4j.lm.Qwen2Model;
 import org.den4j.lm.Trainer;
@@ -125,8 +125,8 @@ public final class ModelKit {
         } catch (IOException e) {
             throw new LmException("cannot write the kit model into " + target + ": " + e.getMessage(), e);
         } finally {
-            deleteTree(tmp);
-            deleteTree(trainDir);
+            FileTree.deleteQuietly(tmp);
+            FileTree.deleteQuietly(trainDir);
         }
         return new KitReport(target, tokenizer.vocabSize(), config.parameterCount(), corpus.documents().size(),
                 corpus.characters(), training == null ? 0 : training.steps(), trainTokens,
@@ -197,19 +197,6 @@ public final class ModelKit {
             }
         } else if (Files.exists(target)) {
             throw new LmException("output " + target + " is a file; pass a folder for the model");
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // a leftover temporary folder is harmless; the original failure is the one to report
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.LmException;
 
 /**
@@ -68,14 +69,14 @@ public final class Checkpoints {
         Path target = outputDir.resolve(PREFIX + step);
         Path tmp = outputDir.resolve("." + PREFIX + step + ".tmp");
         try {
-            deleteTree(tmp);
+            FileTree.delete(tmp);
             Files.createDirectories(tmp);
             contents.writeTo(tmp);
-            deleteTree(target);
+            FileTree.delete(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             List<Path> all = list();
             for (int i = 0; i < all.size() - keep; i++) {
-                deleteTree(all.get(i));
+                FileTree.delete(all.get(i));
             }
         } catch (IOException e) {
             throw new LmException("Cannot write checkpoint " + target + ": " + e, e);
@@ -95,17 +96,6 @@ public final class Checkpoints {
                     .sorted(Comparator.comparingInt(Checkpoints::step)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
