@@ -1,14 +1,11 @@
 package org.den4j.cli;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.den4j.den.Den;
-import org.den4j.den.ProgressBar;
+import org.den4j.den.ProgressListener;
 import org.den4j.hub.BadChecksumException;
 import org.den4j.hub.CacheCheck;
 import org.den4j.hub.DownloadFailedException;
@@ -23,7 +20,6 @@ import org.den4j.hub.ModelManager;
 import org.den4j.hub.ModelNotInConfigException;
 import org.den4j.hub.ModelStatus;
 import org.den4j.hub.ModelsConfig;
-import org.den4j.hub.ProgressListener;
 import org.den4j.hub.RepositoryNotFoundException;
 import org.den4j.hub.RevisionNotFoundException;
 import picocli.CommandLine;
@@ -174,7 +170,7 @@ public final class HubCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
-            ProgressListener progress = progress(spec.commandLine());
+            ProgressListener progress = DenCommand.progress(spec.commandLine());
             if (model != null) {
                 out.println(manager.ensure(model, progress));
             } else {
@@ -199,7 +195,7 @@ public final class HubCommand implements Callable<Integer> {
     private int verify(ModelManager manager, PrintWriter out) {
         int exit = ExitCodes.OK;
         String level = manager.config().verify().id();
-        for (ModelCheck c : manager.verifyOnly(progress(spec.commandLine()))) {
+        for (ModelCheck c : manager.verifyOnly(DenCommand.progress(spec.commandLine()))) {
             String id = c.model().id();
             CacheCheck check = c.check();
             if (check == null) {
@@ -222,28 +218,6 @@ public final class HubCommand implements Callable<Integer> {
         }
         out.flush();
         return exit;
-    }
-
-    /** A progress bar on the error stream of {@code cl}, drawn for work over {@link Den#PROGRESS_THRESHOLD}. */
-    static ProgressListener progress(CommandLine cl) {
-        PrintStream stream = new PrintStream(new WriterOutputStream(cl.getErr()), true, StandardCharsets.UTF_8);
-        ProgressBar bar = new ProgressBar(stream, Den.PROGRESS_THRESHOLD);
-        return new ProgressListener() {
-            @Override
-            public void start(String task, long totalBytes) {
-                bar.start(task, totalBytes);
-            }
-
-            @Override
-            public void advance(long bytes) {
-                bar.advance(bytes);
-            }
-
-            @Override
-            public void finish() {
-                bar.finish();
-            }
-        };
     }
 
     private static int handleExecution(Exception error, CommandLine cl, ParseResult parsed) {

@@ -1,9 +1,11 @@
 package org.den4j.den;
 
 /**
- * Receives progress of long work such as pushes and fetches.
+ * Receives progress of long work such as pushes, fetches and Hub downloads: one {@code start}, any number
+ * of {@code advance}, one {@code finish}.
  *
- * <p>Calls may come from several threads; implementations must be thread-safe.
+ * <p>A snapshot download from the Hub reports all its files as one piece of work. Calls may come from
+ * several threads; implementations must be thread-safe.
  */
 public interface ProgressListener {
     /** A listener that ignores everything. */
@@ -14,7 +16,10 @@ public interface ProgressListener {
     default void start(String task, long totalBytes) {
     }
 
-    /** {@code bytes} more bytes were moved. */
+    /**
+     * {@code bytes} more bytes were moved. Negative when a resumed download had to start over because the
+     * server ignored the {@code Range} request.
+     */
     default void advance(long bytes) {
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.den4j.den.ProgressListener;
 import org.den4j.hub.internal.FileDownload;
 import org.den4j.hub.internal.HubApi;
 import org.den4j.hub.internal.HubHttp;

@@ -13,6 +13,7 @@ import org.den4j.den.DenInputException;
 import org.den4j.den.ExternalSource;
 import org.den4j.den.ImportedModel;
 import org.den4j.den.ModelMetadata;
+import org.den4j.den.ProgressListener;
 import org.den4j.hub.internal.ModelCard;
 
 /**
@@ -89,10 +90,11 @@ public final class HubSource implements ExternalSource {
      * @throws DenException when the Hub cannot be reached and nothing is cached, or a download fails
      */
     @Override
-    public Path fetch(String ref, org.den4j.den.ProgressListener progress) {
+    public Path fetch(String ref, ProgressListener progress) {
         String[] parts = split(ref);
         try {
-            return client.snapshotDownload(parts[0], parts[1], null, null, Verification.NONE, adapt(progress));
+            return client.snapshotDownload(parts[0], parts[1], null, null, Verification.NONE,
+                    progress == null ? ProgressListener.NONE : progress);
         } catch (RepositoryNotFoundException | RevisionNotFoundException | EntryNotFoundException e) {
             throw new DenInputException("hf:" + ref + ": " + e.getMessage(), e);
         } catch (HubException e) {
@@ -101,7 +103,7 @@ public final class HubSource implements ExternalSource {
     }
 
     @Override
-    public ImportedModel materialize(String ref, org.den4j.den.ProgressListener progress) {
+    public ImportedModel materialize(String ref, ProgressListener progress) {
         String[] parts = split(ref);
         Path snapshot = fetch(ref, progress);
         String commit = snapshot.getFileName().toString();
@@ -157,27 +159,5 @@ public final class HubSource implements ExternalSource {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-    }
-
-    private static ProgressListener adapt(org.den4j.den.ProgressListener progress) {
-        if (progress == null || progress == org.den4j.den.ProgressListener.NONE) {
-            return ProgressListener.NONE;
-        }
-        return new ProgressListener() {
-            @Override
-            public void start(String task, long totalBytes) {
-                progress.start(task, totalBytes);
-            }
-
-            @Override
-            public void advance(long bytes) {
-                progress.advance(bytes);
-            }
-
-            @Override
-            public void finish() {
-                progress.finish();
-            }
-        };
     }
 }

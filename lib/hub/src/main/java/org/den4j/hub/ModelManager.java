@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.den4j.den.ProgressListener;
 import org.den4j.den.io.FileTree;
 import org.den4j.hub.internal.RepoCache;
 

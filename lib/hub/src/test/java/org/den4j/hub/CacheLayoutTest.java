@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.den4j.den.ProgressListener;
 import org.den4j.hub.testhub.LfsRule;
 import org.den4j.hub.testhub.LocalHub;
 import org.den4j.hub.testhub.RecordedRequest;

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.den4j.den.ProgressListener;
 import org.den4j.hub.testhub.LfsRule;
 import org.den4j.hub.testhub.LocalHub;
 import org.den4j.hub.testhub.RecordedRequest;

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.den4j.den.ProgressListener;
 import org.den4j.hub.testhub.LocalHub;
 import org.den4j.hub.testhub.RecordedRequest;
 

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.den4j.den.ProgressListener;
 import org.den4j.hub.testhub.LfsRule;
 import org.den4j.hub.testhub.LocalHub;
 import org.junit.jupiter.api.AfterEach;
