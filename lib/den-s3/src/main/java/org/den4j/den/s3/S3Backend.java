@@ -30,6 +30,7 @@ import org.den4j.den.backend.BackendUnreachableException;
 import org.den4j.den.backend.BlobStat;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
+import org.den4j.den.backend.RetryPolicy;
 import org.den4j.den.backend.StoredDocument;
 import org.den4j.den.format.Sha256;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -77,7 +78,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Thread-safe. The caller that opened it closes it, which closes the HTTP connections.
  */
 public final class S3Backend implements DenBackend {
-    private static final int ATTEMPTS = 6;
+    /** Tries per range: the first, then after 100 ms, doubling, at most 2 s. */
+    private static final RetryPolicy TRANSFER_RETRY = new RetryPolicy(6, Duration.ofMillis(100), Duration.ofSeconds(2));
 
     private final S3Settings settings;
     private final S3Client s3;
@@ -311,9 +313,9 @@ public final class S3Backend implements DenBackend {
             boolean whole, MessageDigest sha) throws IOException {
         long done = 0;
         IOException last = null;
-        for (int attempt = 0; attempt < ATTEMPTS && (done < length || whole); attempt++) {
-            if (attempt > 0) {
-                pause(attempt);
+        for (int attempt = 1; attempt <= TRANSFER_RETRY.attempts() && (done < length || whole); attempt++) {
+            if (attempt > 1) {
+                TRANSFER_RETRY.pause(attempt);
                 if (sha != null) {
                     // Bring the hash up to what the file holds, then go on from there.
                     sha.reset();
@@ -359,17 +361,9 @@ public final class S3Backend implements DenBackend {
             }
         }
         if (done < length) {
-            throw new IOException("Download of " + key + " from den " + location() + " kept failing after " + ATTEMPTS
+            throw new IOException("Download of " + key + " from den " + location() + " kept failing after "
+                    + TRANSFER_RETRY.attempts()
                     + " attempts at byte " + (start + done) + ": " + last, last);
-        }
-    }
-
-    private static void pause(int attempt) throws InterruptedIOException {
-        try {
-            Thread.sleep(Math.min(2000, 50L << attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while retrying a transfer");
         }
     }
 

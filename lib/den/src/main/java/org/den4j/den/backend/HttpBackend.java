@@ -373,12 +373,9 @@ public final class HttpBackend implements DenBackend {
     private HttpResponse<InputStream> send(RequestFactory factory, String what, int... expectedErrors)
             throws IOException {
         IOException last = null;
-        Duration wait = settings.backoff();
-        for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
-            if (attempt > 1) {
-                sleep(wait);
-                wait = wait.multipliedBy(2);
-            }
+        RetryPolicy retry = settings.retry();
+        for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
+            retry.pause(attempt);
             HttpResponse<InputStream> r;
             try {
                 r = client.send(factory.newRequest().build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -479,15 +476,6 @@ public final class HttpBackend implements DenBackend {
     private static String unquote(String etag) {
         String e = etag.startsWith("W/") ? etag.substring(2) : etag;
         return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
-    }
-
-    private static void sleep(Duration d) throws java.io.InterruptedIOException {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("Interrupted while waiting to retry");
-        }
     }
 
     @FunctionalInterface
@@ -630,6 +618,11 @@ public final class HttpBackend implements DenBackend {
         public static Settings of(URI server, String token, Path workDirectory) {
             return new Settings(server, token, workDirectory, 4, Duration.ofMillis(250), Duration.ofSeconds(10),
                     Duration.ofSeconds(60));
+        }
+
+        /** How requests are retried: {@link #attempts()} tries, waiting {@link #backoff()}, then twice as long. */
+        public RetryPolicy retry() {
+            return RetryPolicy.doubling(attempts, backoff);
         }
 
         /** A copy with other retry settings. */

@@ -1,19 +1,33 @@
 package org.den4j.hub.internal;
 
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import org.den4j.den.backend.RetryPolicy;
 import org.den4j.hub.HubException;
 
-/** Waits between retries: 200 ms, doubling, at most 2 s. */
+/**
+ * Waits between retries of Hub requests on den's {@link RetryPolicy}: 200 ms, doubling, at most 2 s.
+ *
+ * <p>Only the schedule is shared. How many retries each call gets, and that a download's count starts
+ * again once bytes arrive, follow Python's {@code huggingface_hub} ({@code http_get}'s {@code _nb_retries})
+ * and stay with the callers.
+ */
 final class Backoff {
+    static final RetryPolicy POLICY = new RetryPolicy(FileDownload.STREAM_RETRIES + 1, Duration.ofMillis(200),
+            Duration.ofSeconds(2));
+
     private Backoff() {
     }
 
-    /** @throws HubException when the thread is interrupted while waiting (the interrupt stays set) */
-    static void sleep(int attempt) {
-        long millis = Math.min(2000, 200L << Math.min(attempt, 4));
+    /**
+     * Waits before retry number {@code retry} (0 for the first retry).
+     *
+     * @throws HubException when the thread is interrupted while waiting (the interrupt stays set)
+     */
+    static void sleep(int retry) {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            POLICY.pause(retry + 2);
+        } catch (InterruptedIOException e) {
             throw new HubException(null, "Interrupted while waiting to retry a Hub request", e);
         }
     }
