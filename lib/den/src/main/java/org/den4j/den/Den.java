@@ -419,9 +419,7 @@ public final class Den implements AutoCloseable {
      * @throws DenInputException when the alias is not valid
      */
     public void alias(String name, String alias, int version) {
-        ModelRef.checkAlias(alias);
-        show(ModelRef.of(name, version).toString());
-        registry.changeAlias(name, alias, version);
+        registry.alias(name, alias, version);
     }
 
     /**
@@ -430,13 +428,7 @@ public final class Den implements AutoCloseable {
      * @throws ModelNotFoundException when the name has no such alias
      */
     public void removeAlias(String name, String alias) {
-        ModelRef.checkAlias(alias);
-        if (!aliases(name).containsKey(alias)) {
-            show(name);
-            throw new ModelNotFoundException(name + "@" + alias, "Model " + name + " has no alias '" + alias
-                    + "' to remove; its aliases are " + aliases(name).keySet(), List.copyOf(aliases(name).keySet()));
-        }
-        registry.changeAlias(name, alias, 0);
+        registry.removeAlias(name, alias);
     }
 
     /** The aliases of a name and the versions they point to. */

@@ -120,6 +120,25 @@ public final class Registry {
         return model;
     }
 
+    /** Points an alias at an existing version; see {@code Den.alias}. */
+    public void alias(String name, String alias, int version) {
+        ModelRef.checkAlias(alias);
+        store.show(ModelRef.of(name, version).toString());
+        changeAlias(name, alias, version);
+    }
+
+    /** Removes an existing alias; see {@code Den.removeAlias}. */
+    public void removeAlias(String name, String alias) {
+        ModelRef.checkAlias(alias);
+        Map<String, Integer> aliases = aliases(name);
+        if (!aliases.containsKey(alias)) {
+            store.show(name);
+            throw new ModelNotFoundException(name + "@" + alias, "Model " + name + " has no alias '" + alias
+                    + "' to remove; its aliases are " + aliases.keySet(), List.copyOf(aliases.keySet()));
+        }
+        changeAlias(name, alias, 0);
+    }
+
     /** The aliases of a name and the versions they point to. */
     public Map<String, Integer> aliases(String name) {
         return store.viewOf(name).aliases().getOrDefault(name, AliasDoc.EMPTY).aliases();
