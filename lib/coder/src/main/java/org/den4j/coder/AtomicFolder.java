@@ -6,9 +6,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+import org.den4j.den.io.FileTree;
 
 /**
  * Writes a folder whole or not at all: into a temporary folder beside the target, then moved into place (replacing
@@ -43,7 +42,7 @@ public final class AtomicFolder {
             }
             tmp = null;
             if (old != null) {
-                deleteTree(old);
+                FileTree.delete(old);
             }
             return target;
         } catch (IOException | UncheckedIOException e) {
@@ -51,23 +50,7 @@ public final class AtomicFolder {
                     + "folder is writable and the disk has space", e);
         } finally {
             if (tmp != null) {
-                try {
-                    deleteTree(tmp);
-                } catch (IOException e) {
-                    // The write's own failure is the one to report.
-                }
-            }
-        }
-    }
-
-    /** Deletes a folder and everything in it, if it exists. */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                FileTree.deleteQuietly(tmp); // the write's own failure is the one to report
             }
         }
     }

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import org.den4j.coder.CoderConfig;
 import org.den4j.coder.CoderException;
 import org.den4j.coder.CoderInputException;
+import org.den4j.den.io.FileTree;
 
 /** Writing a coder folder beside its target and moving it into place, so a failed run leaves nothing half-written. */
 final class CoderFolders {
@@ -55,21 +55,7 @@ final class CoderFolders {
         } catch (IOException e) {
             throw new CoderException("Cannot move the trained coder into " + t + ": " + e.getMessage(), e);
         }
-        delete(old);
+        FileTree.deleteQuietly(old);
         return t;
-    }
-
-    /** Deletes a folder tree, quietly (a leftover temporary folder is harmless). */
-    static void delete(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // the failure being reported is the one that matters
-        }
     }
 }

@@ -19,6 +19,7 @@ import org.den4j.coder.CoderInputException;
 import org.den4j.coder.CoderModel;
 import org.den4j.coder.CoderTraining;
 import org.den4j.coder.IcdVersion;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.LoraConfig;
 import org.den4j.lm.Trainer;
 import org.den4j.lm.TrainerOptions;
@@ -144,7 +145,7 @@ final class GenerateTrainer {
             }
             return CoderFolders.commit(staged, training.outputDir());
         } catch (RuntimeException | Error e) {
-            CoderFolders.delete(staged);
+            FileTree.deleteQuietly(staged);
             throw e;
         }
     }

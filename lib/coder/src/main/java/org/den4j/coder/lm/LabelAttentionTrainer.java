@@ -35,6 +35,7 @@ import org.den4j.coder.CoderConfig;
 import org.den4j.coder.CoderInputException;
 import org.den4j.coder.CoderTraining;
 import org.den4j.coder.IcdVersion;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.LoraAdapter;
 import org.den4j.lm.LoraConfig;
 import org.den4j.lm.kit.ModelKit;
@@ -219,11 +220,11 @@ final class LabelAttentionTrainer {
             }
             return CoderFolders.commit(staged, training.outputDir());
         } catch (java.io.IOException e) {
-            CoderFolders.delete(staged);
+            FileTree.deleteQuietly(staged);
             throw new org.den4j.coder.CoderException("Cannot write the coder into " + staged + ": " + e.getMessage(),
                     e);
         } catch (RuntimeException | Error e) {
-            CoderFolders.delete(staged);
+            FileTree.deleteQuietly(staged);
             throw e;
         }
     }

@@ -1,7 +1,7 @@
 package org.den4j.coder.lm;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.den4j.coder.CodeDictionary;
@@ -10,6 +10,7 @@ import org.den4j.coder.CodingData;
 import org.den4j.data.MimicImport;
 import org.den4j.data.MimicVersion;
 import org.den4j.data.SyntheticMimic;
+import org.den4j.den.io.FileTree;
 import org.den4j.lm.kit.KitSize;
 import org.den4j.lm.kit.ModelKit;
 import org.den4j.lm.kit.NoteCorpus;
@@ -28,7 +29,7 @@ record TinyCoderData(Path database, Path base, List<CodedNote> train, List<Coded
         if (shared == null) {
             try {
                 Path dir = java.nio.file.Files.createTempDirectory("den4j-lm-coder-test");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> CoderFolders.delete(dir)));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> FileTree.deleteQuietly(dir)));
                 shared = build(dir, 24);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
