@@ -4,12 +4,12 @@
 //JAVA_OPTIONS -Dai.djl.offline=true
 //DESCRIPTION Tokenized prompt/completion training sets from the MIMIC database, per split, into tokens.duckdb. Run with --help for the options.
 
-import org.den4j.data.cli.DataCli;
+import org.den4j.command.Commands;
 import org.den4j.data.cli.PrepareTokensCommand;
 
 /** The prepare-tokens command line; the command lives in lib/data (org.den4j.data.cli.PrepareTokensCommand). */
 class prepare_tokens {
     public static void main(String... args) {
-        System.exit(DataCli.commandLine(new PrepareTokensCommand(System.err)).execute(args));
+        System.exit(Commands.line(new PrepareTokensCommand(System.err)).execute(args));
     }
 }

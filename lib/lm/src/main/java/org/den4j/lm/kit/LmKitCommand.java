@@ -4,10 +4,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.den4j.command.Commands;
+import org.den4j.command.VerboseOption;
 import org.den4j.den.Den;
 import org.den4j.den.PushResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -58,12 +61,12 @@ public final class LmKitCommand implements Callable<Integer> {
                     + ModelKit.DEFAULT_NAME + ")")
     String push;
 
-    @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** The command line with den4j's exit codes and error printing. */
     public static CommandLine commandLine() {
-        return CommandErrors.install(new CommandLine(new LmKitCommand()));
+        return Commands.line(new LmKitCommand());
     }
 
     @Override

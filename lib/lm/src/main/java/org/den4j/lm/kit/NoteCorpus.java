@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.den4j.lm.LmException;
+import org.den4j.lm.LmInputException;
 import org.den4j.lm.tokenizer.BpeTokenizer;
 
 /**
@@ -50,14 +51,14 @@ public record NoteCorpus(Path source, List<String> documents) {
      */
     public static NoteCorpus read(Path source, long maxCharacters) {
         if (!Files.isRegularFile(source)) {
-            throw new LmException("corpus " + source + " does not exist; pass a UTF-8 text file or a DuckDB database "
+            throw new LmInputException("corpus " + source + " does not exist; pass a UTF-8 text file or a DuckDB database "
                     + "with admission_facts.note_text (./jbang data builds mimic-dataset.duckdb)");
         }
         String name = source.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         NoteCorpus corpus = name.endsWith(".duckdb") || name.endsWith(".db")
                 ? readDatabase(source, maxCharacters) : readText(source, maxCharacters);
         if (corpus.characters() == 0) {
-            throw new LmException("corpus " + source + " holds no text; the kit needs notes to train its tokenizer "
+            throw new LmInputException("corpus " + source + " holds no text; the kit needs notes to train its tokenizer "
                     + "and model");
         }
         return corpus;
@@ -69,7 +70,7 @@ public record NoteCorpus(Path source, List<String> documents) {
             text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new LmException("corpus " + file + " is not UTF-8 text; convert it (iconv -t UTF-8) or pass a "
+            throw new LmInputException("corpus " + file + " is not UTF-8 text; convert it (iconv -t UTF-8) or pass a "
                     + "DuckDB database", e);
         } catch (IOException e) {
             throw new LmException("cannot read corpus " + file + ": " + e.getMessage(), e);
@@ -96,7 +97,7 @@ public record NoteCorpus(Path source, List<String> documents) {
                     + "WHERE table_name = 'admission_facts' AND column_name = 'note_text'")) {
                 t.next();
                 if (t.getLong(1) == 0) {
-                    throw new LmException("database " + file + " has no admission_facts.note_text; build it with "
+                    throw new LmInputException("database " + file + " has no admission_facts.note_text; build it with "
                             + "den4j's data module (./jbang data), or pass a text file as the corpus");
                 }
             }
