@@ -2,13 +2,12 @@ package org.den4j.data;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.den4j.den.BadInput;
 
 /**
  * A MIMIC folder that cannot be loaded as the chosen version: files missing, a folder of the other version,
  * or a file whose columns are not the release's.
  */
-public class MimicInputException extends DataException implements BadInput {
+public class MimicInputException extends DataInputException {
     private static final long serialVersionUID = 1L;
     private final transient Path folder;
     private final MimicVersion version;

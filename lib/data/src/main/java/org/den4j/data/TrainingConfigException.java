@@ -1,10 +1,9 @@
 package org.den4j.data;
 
 import java.nio.file.Path;
-import org.den4j.den.BadInput;
 
 /** A training configuration file ({@link TrainingConfig}) that cannot be read or holds a bad value. */
-public class TrainingConfigException extends DataException implements BadInput {
+public class TrainingConfigException extends DataInputException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
     private final String key;

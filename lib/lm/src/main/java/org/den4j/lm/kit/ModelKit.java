@@ -39,7 +39,7 @@ import org.den4j.lm.tokenizer.BpeTrainer;
  * {@code tokenizer_config.json}, {@code generation_config.json}).
  *
  * <pre>
- * NoteCorpus notes = NoteCorpus.read(Path.of("mimic-dataset.duckdb"), 20_000_000);
+ * NoteCorpus notes = NoteCorpus.read(Path.of("notes.txt"), 20_000_000);
  * KitReport report = new ModelKit(KitSize.QUICK, 42, System.err).build(notes, Path.of("out/kit"));
  * </pre>
  *
