@@ -1,66 +1,14 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS org.den4j:den4j-bench:0.1.0
-//DEPS info.picocli:picocli:4.7.6
+//DEPS org.slf4j:slf4j-nop:2.0.17
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import org.den4j.bench.BenchCli;
-import org.den4j.bench.BenchRunOptions;
-import org.den4j.bench.BenchReport;
-import org.den4j.bench.DenBenchmark;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import org.den4j.bench.cli.BenchDenCommand;
+import org.den4j.command.Commands;
 
-@Command(name = "bench-den", mixinStandardHelpOptions = true, version = "bench-den 0.1.0",
-        description = {"Measures the den against cp and sha256sum run in the same session, and prints a table "
-                + "with the issue's targets: push throughput, fetch of a stored model, derivative storage, and "
-                + "list and tag search over many models.",
-                "Progress goes to stderr, the table to stdout."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the benchmark ran (targets missed too, unless --fail-on-miss)",
-                "1:it failed, or --fail-on-miss and a target was missed", "2:invalid options"})
-class bench_den implements Callable<Integer> {
-    @Option(names = {"-s", "--size-mib"}, paramLabel = "MIB", description = "Large model size in MiB (default: 1024; "
-            + "64 with --quick).")
-    Integer sizeMiB;
-
-    @Option(names = {"-n", "--models"}, paramLabel = "COUNT", description = "Small models for list and search "
-            + "(default: 10000; 1000 with --quick).")
-    Integer models;
-
-    @Option(names = "--registry-den", paramLabel = "DIR", description = "Keep the small models in this den and reuse "
-            + "them in later runs, skipping most of the set-up.")
-    Path registryDen;
-
-    @Option(names = "--no-warmup", negatable = false, description = "Skip the small warm-up run.")
-    boolean noWarmup;
-
-    @Option(names = "--no-fresh-jvm", negatable = false, description = "Skip list and search in a new JVM.")
-    boolean noFreshJvm;
-
-    @Mixin
-    BenchRunOptions run;
-
-    @Override
-    public Integer call() {
-        DenBenchmark.Builder builder = DenBenchmark.builder();
-        if (run.quick()) {
-            builder.quick();
-        }
-        if (sizeMiB != null) {
-            builder.sizeMiB(sizeMiB);
-        }
-        if (models != null) {
-            builder.models(models);
-        }
-        BenchReport report = builder.repeats(run.repeats()).workDir(run.workDir()).keep(run.keep())
-                .registryDen(registryDen).warmup(!noWarmup).freshJvm(!noFreshJvm).build().run();
-        return run.print(report);
-    }
-
+/** The bench-den command line; the command lives in lib/bench (org.den4j.bench.cli.BenchDenCommand). */
+class bench_den {
     public static void main(String... args) {
-        System.exit(BenchCli.execute(new bench_den(), "bench-den", args));
+        System.exit(Commands.line(new BenchDenCommand()).execute(args));
     }
 }

@@ -1,72 +1,15 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS org.den4j:den4j-bench:0.1.0
-//DEPS info.picocli:picocli:4.7.6
+//DEPS org.slf4j:slf4j-nop:2.0.17
 //JAVA_OPTIONS -Dai.djl.offline=true
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import org.den4j.bench.BenchCli;
-import org.den4j.bench.BenchReport;
-import org.den4j.bench.ExportBenchmark;
-import org.den4j.lm.kit.KitSize;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import org.den4j.bench.cli.BenchExportCommand;
+import org.den4j.command.Commands;
 
-@Command(name = "bench-export", mixinStandardHelpOptions = true, version = "bench-export 0.1.0",
-        description = {"Measures den4j's greedy generation (DJL/PyTorch, CPU, float32) against llama.cpp on the "
-                + "same model exported to an F32 GGUF: same prompt, same new tokens, same threads; prints tokens/s "
-                + "and the ratio with the aim (>= 0.5x).",
-                "Progress goes to stderr, the table to stdout."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the benchmark ran (targets missed too, unless --fail-on-miss)",
-                "1:it failed, or --fail-on-miss and a target was missed", "2:invalid options"})
-class bench_export implements Callable<Integer> {
-    @Option(names = "--size", defaultValue = "small", paramLabel = "quick|small",
-            description = "Kit size of the random model built for the run (default: ${DEFAULT-VALUE}).")
-    String size;
-
-    @Option(names = "--model", paramLabel = "DIR", description = "Measure this Qwen2 model folder instead.")
-    Path model;
-
-    @Option(names = "--new-tokens", defaultValue = "256", paramLabel = "N",
-            description = "New tokens per timed generation (default: ${DEFAULT-VALUE}; 32 with --quick).")
-    int newTokens;
-
-    @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
-            description = "Timed runs per engine; the table gives medians (default: ${DEFAULT-VALUE}).")
-    int repeats;
-
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for both engines (default: all "
-            + "processors).")
-    Integer threads;
-
-    @Option(names = "--quick", description = "Quick size and 32 new tokens, for CI.")
-    boolean quick;
-
-    @Option(names = "--fail-on-miss", description = "Exit with 1 when a target is missed.")
-    boolean failOnMiss;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        // PyTorch reads its thread counts when DJL's engine starts, which has not happened yet
-        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(n));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        ExportBenchmark.Builder builder = ExportBenchmark.builder().size(KitSize.named(quick ? "quick" : size))
-                .newTokens(quick ? 32 : newTokens).repeats(repeats).threads(n);
-        if (model != null) {
-            builder.model(model);
-        }
-        BenchReport report = builder.build().run();
-        return BenchCli.print(report, spec.commandLine().getOut(), failOnMiss);
-    }
-
+/** The bench-export command line; the command lives in lib/bench (org.den4j.bench.cli.BenchExportCommand). */
+class bench_export {
     public static void main(String... args) {
-        System.exit(BenchCli.execute(new bench_export(), "bench-export", args));
+        System.exit(Commands.line(new BenchExportCommand()).execute(args));
     }
 }

@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS ai.djl.huggingface:tokenizers:0.35.1
-//DEPS org.slf4j:slf4j-nop:2.0.16
+//DEPS org.slf4j:slf4j-nop:2.0.17
 //RUNTIME_OPTIONS -Dai.djl.offline=true
 //DESCRIPTION Loads a Hugging Face tokenizer with plain DJL from a folder and prints the token ids of a text.
 //DESCRIPTION It knows nothing of den4j: the tokenize-den alias runs it with the den4j agent, so den:NAME loads from the den.

@@ -1,12 +1,15 @@
 package org.den4j.bench;
 
+import static org.den4j.bench.Samples.max;
+import static org.den4j.bench.Samples.median;
+import static org.den4j.bench.Samples.min;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -226,20 +229,6 @@ public final class AgentBenchmark {
             throw new IllegalStateException("interrupted", e);
         }
         return output;
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(Double.NaN);
-    }
-
-    private static double max(double[] v) {
-        return Arrays.stream(v).max().orElse(Double.NaN);
     }
 
     /** Options of a run; only the agent jar is required. */

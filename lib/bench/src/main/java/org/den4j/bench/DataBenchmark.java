@@ -1,8 +1,8 @@
 package org.den4j.bench;
 
-import static org.den4j.bench.DenBenchmark.list;
-import static org.den4j.bench.DenBenchmark.median;
-import static org.den4j.bench.DenBenchmark.verdict;
+import static org.den4j.bench.Samples.list;
+import static org.den4j.bench.Samples.median;
+import static org.den4j.bench.Samples.verdict;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -177,28 +176,12 @@ public final class DataBenchmark {
 
     /** Runs the benchmark and returns its report; the run directory is deleted unless kept. */
     public BenchReport run() {
-        long started = System.nanoTime();
-        try {
-            Path parent = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
-            Files.createDirectories(parent);
-            Path work = Files.createTempDirectory(parent, "den4j-bench-data-");
-            try {
-                double loadBefore = DenBenchmark.loadAverage();
-                List<Measurement> rows = new ArrayList<>();
-                List<String> header = new ArrayList<>();
-                measure(work, rows, header);
-                if (loadBefore >= 0) {
-                    header.add(String.format(Locale.ROOT, "load average %.1f at the start, %.1f at the end, on %d "
-                            + "cores", loadBefore, DenBenchmark.loadAverage(), Runtime.getRuntime().availableProcessors()));
-                }
-                return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
-            } finally {
-                if (keep) {
-                    log("kept the work directory " + work);
-                } else {
-                    FileTree.delete(work);
-                }
-            }
+        try (BenchRun run = BenchRun.start(workDir, "den4j-bench-data-", keep, this::log)) {
+            run.startMeasuring();
+            List<Measurement> rows = new ArrayList<>();
+            List<String> header = new ArrayList<>();
+            measure(run.work(), rows, header);
+            return run.report(header, rows);
         } catch (IOException e) {
             throw new UncheckedIOException("Data benchmark failed: " + e, e);
         } catch (SQLException e) {

@@ -1,5 +1,13 @@
 package org.den4j.bench;
 
+import static org.den4j.bench.Samples.list;
+import static org.den4j.bench.Samples.max;
+import static org.den4j.bench.Samples.mbPerSecond;
+import static org.den4j.bench.Samples.median;
+import static org.den4j.bench.Samples.min;
+import static org.den4j.bench.Samples.sum;
+import static org.den4j.bench.Samples.verdict;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -8,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -142,48 +148,28 @@ public final class DenBenchmark {
      * @throws UncheckedIOException when the work directory cannot be written or a reference tool fails
      */
     public BenchReport run() {
-        long started = System.nanoTime();
-        try {
-            Path parent = workParent == null ? Path.of(System.getProperty("java.io.tmpdir")) : workParent;
-            Files.createDirectories(parent);
-            Path work = Files.createTempDirectory(parent, "den4j-bench-");
-            try {
-                if (warmup) {
-                    log("warm-up: a small run first, so the JIT has compiled the den's hot paths");
-                    toBuilder().sizeMiB(Math.min(8, sizeMiB)).models(Math.min(200, models)).repeats(1).keep(false)
-                            .warmup(false).freshJvm(false).registryDen(null).workDir(work).log(quiet()).build().run();
-                }
-                double loadBefore = loadAverage();
-                List<Measurement> rows = new ArrayList<>();
-                largeModel(work, rows);
-                registry(work, rows);
-                List<String> header = header(work);
-                if (loadBefore >= 0) {
-                    // Other work on the machine slows both sides, but not evenly: say how busy it was.
-                    header.add(String.format(Locale.ROOT, "load average %.1f at the start, %.1f at the end, "
-                            + "on %d cores",
-                            loadBefore, loadAverage(), Runtime.getRuntime().availableProcessors()));
-                }
-                return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
-            } finally {
-                if (keep) {
-                    log("kept the work directory " + work);
-                } else {
-                    FileTree.delete(work);
-                }
+        try (BenchRun run = BenchRun.start(workParent, "den4j-bench-", keep, this::log)) {
+            Path work = run.work();
+            if (warmup) {
+                log("warm-up: a small run first, so the JIT has compiled the den's hot paths");
+                toBuilder().sizeMiB(Math.min(8, sizeMiB)).models(Math.min(200, models)).repeats(1).keep(false)
+                        .warmup(false).freshJvm(false).registryDen(null).workDir(work).log(quiet()).build().run();
             }
+            run.startMeasuring();
+            List<Measurement> rows = new ArrayList<>();
+            largeModel(work, rows);
+            registry(work, rows);
+            return run.report(header(run), rows);
         } catch (IOException e) {
             throw new UncheckedIOException("Den benchmark failed: " + e, e);
         }
     }
 
-    private List<String> header(Path work) throws IOException {
+    private List<String> header(BenchRun run) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "den4j den benchmark: %d MiB model in %d shards, %,d small models, "
                 + "medians of %d runs", sizeMiB, SHARDS, models, repeats));
-        lines.add(String.format(Locale.ROOT, "work dir %s (%s), %d cores, Java %s, %s %s", work.getParent(),
-                Files.getFileStore(work).type(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch")));
+        lines.add(run.machine());
         lines.add("MB = 10^6 bytes; references run as processes on the same file system; page cache warm for both");
         if (sizeMiB != DEFAULT_SIZE_MIB || models != DEFAULT_MODELS) {
             lines.add(String.format(Locale.ROOT, "targets are the issue's, set for %d MiB and %,d models",
@@ -575,10 +561,6 @@ public final class DenBenchmark {
 
     // ---------------------------------------------------------------- helpers
 
-    static double loadAverage() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
     private static double[] timeCalls(int calls, Supplier<?> call) {
         call.get(); // one untimed call, so the first timed one is not special
         double[] ms = new double[calls];
@@ -596,45 +578,6 @@ public final class DenBenchmark {
             throw new IllegalStateException("benchmarked call returned null");
         }
         return elapsed / 1e6;
-    }
-
-    static double mbPerSecond(long bytes, double ms) {
-        return bytes / 1e6 / (ms / 1e3);
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    static double min(double[] values) {
-        return Arrays.stream(values).min().orElse(Double.NaN);
-    }
-
-    static double max(double[] values) {
-        return Arrays.stream(values).max().orElse(Double.NaN);
-    }
-
-    private static double[] sum(double[] a, double[] b) {
-        double[] s = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            s[i] = a[i] + b[i];
-        }
-        return s;
-    }
-
-    static String list(double[] ms) {
-        StringBuilder s = new StringBuilder();
-        for (double v : ms) {
-            s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", v));
-        }
-        return s + " ms";
-    }
-
-    static Verdict verdict(boolean pass) {
-        return pass ? Verdict.PASS : Verdict.MISS;
     }
 
     private static void check(boolean ok, Supplier<String> message) {

@@ -1,9 +1,9 @@
 package org.den4j.bench;
 
-import static org.den4j.bench.DenBenchmark.list;
-import static org.den4j.bench.DenBenchmark.mbPerSecond;
-import static org.den4j.bench.DenBenchmark.median;
-import static org.den4j.bench.DenBenchmark.verdict;
+import static org.den4j.bench.Samples.list;
+import static org.den4j.bench.Samples.mbPerSecond;
+import static org.den4j.bench.Samples.median;
+import static org.den4j.bench.Samples.verdict;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -104,41 +103,22 @@ public final class DenServerBenchmark {
      * @throws UncheckedIOException when the work directory cannot be written or curl fails
      */
     public BenchReport run() {
-        long started = System.nanoTime();
-        try {
-            Path parent = workParent == null ? Path.of(System.getProperty("java.io.tmpdir")) : workParent;
-            Files.createDirectories(parent);
-            Path work = Files.createTempDirectory(parent, "den4j-bench-serve-");
-            try {
-                if (warmup) {
-                    log("warm-up: a small run first, so the JIT has compiled the client's and server's hot paths");
-                    toBuilder().sizeMiB(Math.min(16, sizeMiB)).repeats(1).keep(false).warmup(false).workDir(work)
-                            .log(quiet()).build().run();
-                }
-                double loadBefore = DenBenchmark.loadAverage();
-                List<Measurement> rows = measure(work);
-                List<String> header = new ArrayList<>();
-                header.add(String.format(Locale.ROOT, "den4j den server benchmark: a %d MiB model in %d shards from "
-                        + "a DenServer on loopback, medians of %d runs", sizeMiB, SHARDS, repeats));
-                header.add(String.format(Locale.ROOT, "work dir %s (%s), %d cores, Java %s, %s %s", work.getParent(),
-                        Files.getFileStore(work).type(), Runtime.getRuntime().availableProcessors(),
-                        System.getProperty("java.version"), System.getProperty("os.name"),
-                        System.getProperty("os.arch")));
-                header.add("MB = 10^6 bytes; curl runs as a process against the same server; served blobs in the "
-                        + "page cache for both");
-                if (loadBefore >= 0) {
-                    header.add(String.format(Locale.ROOT, "load average %.1f at the start, %.1f at the end, on %d "
-                            + "cores", loadBefore, DenBenchmark.loadAverage(),
-                            Runtime.getRuntime().availableProcessors()));
-                }
-                return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
-            } finally {
-                if (keep) {
-                    log("kept the work directory " + work);
-                } else {
-                    FileTree.delete(work);
-                }
+        try (BenchRun run = BenchRun.start(workParent, "den4j-bench-serve-", keep, this::log)) {
+            Path work = run.work();
+            if (warmup) {
+                log("warm-up: a small run first, so the JIT has compiled the client's and server's hot paths");
+                toBuilder().sizeMiB(Math.min(16, sizeMiB)).repeats(1).keep(false).warmup(false).workDir(work)
+                        .log(quiet()).build().run();
             }
+            run.startMeasuring();
+            List<Measurement> rows = measure(work);
+            List<String> header = new ArrayList<>();
+            header.add(String.format(Locale.ROOT, "den4j den server benchmark: a %d MiB model in %d shards from "
+                    + "a DenServer on loopback, medians of %d runs", sizeMiB, SHARDS, repeats));
+            header.add(run.machine());
+            header.add("MB = 10^6 bytes; curl runs as a process against the same server; served blobs in the "
+                    + "page cache for both");
+            return run.report(header, rows);
         } catch (IOException e) {
             throw new UncheckedIOException("Den server benchmark failed: " + e, e);
         }
@@ -203,8 +183,8 @@ public final class DenServerBenchmark {
             fetchCached(server, out, bytes, warm);
             rows.add(new Measurement(FETCH_WARM, "warm fetch from the local cache", median(warm), "ms", null, 0, 0,
                     "< 50 ms", verdict(median(warm) < 50), String.format(Locale.ROOT, "%d fetches in one Den after a "
-                            + "cold one; min %.1f ms, max %.1f ms", WARM_CALLS, DenBenchmark.min(warm),
-                            DenBenchmark.max(warm))));
+                            + "cold one; min %.1f ms, max %.1f ms", WARM_CALLS, Samples.min(warm),
+                            Samples.max(warm))));
         }
 
         double[] push = new double[repeats];

@@ -1,5 +1,7 @@
 package org.den4j.bench;
 
+import static org.den4j.bench.Samples.median;
+
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
@@ -165,12 +167,6 @@ public final class ExportBenchmark {
         Path file = dir.resolve("notes.txt");
         Files.writeString(file, text);
         return NoteCorpus.read(file, Long.MAX_VALUE);
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static String range(double[] values) {

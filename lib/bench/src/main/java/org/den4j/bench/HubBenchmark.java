@@ -2,10 +2,10 @@ package org.den4j.bench;
 
 import static org.den4j.bench.DenBenchmark.hash;
 import static org.den4j.bench.DenBenchmark.hashName;
-import static org.den4j.bench.DenBenchmark.list;
-import static org.den4j.bench.DenBenchmark.mbPerSecond;
-import static org.den4j.bench.DenBenchmark.median;
-import static org.den4j.bench.DenBenchmark.verdict;
+import static org.den4j.bench.Samples.list;
+import static org.den4j.bench.Samples.mbPerSecond;
+import static org.den4j.bench.Samples.median;
+import static org.den4j.bench.Samples.verdict;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,46 +114,27 @@ public final class HubBenchmark {
      * @throws UncheckedIOException when the work directory cannot be written or a reference tool fails
      */
     public BenchReport run() {
-        long started = System.nanoTime();
-        try {
-            Path parent = workParent == null ? Path.of(System.getProperty("java.io.tmpdir")) : workParent;
-            Files.createDirectories(parent);
-            Path work = Files.createTempDirectory(parent, "den4j-bench-hub-");
-            try {
-                if (warmup) {
-                    log("warm-up: a small run first, so the JIT has compiled the client's hot paths");
-                    toBuilder().sizeMiB(Math.min(8, sizeMiB)).repeats(1).keep(false).warmup(false).workDir(work)
-                            .log(quiet()).build().run();
-                }
-                double loadBefore = DenBenchmark.loadAverage();
-                List<Measurement> rows = new ArrayList<>();
-                measure(work, rows);
-                List<String> header = header(work);
-                if (loadBefore >= 0) {
-                    header.add(String.format(Locale.ROOT, "load average %.1f at the start, %.1f at the end, "
-                            + "on %d cores", loadBefore, DenBenchmark.loadAverage(),
-                            Runtime.getRuntime().availableProcessors()));
-                }
-                return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
-            } finally {
-                if (keep) {
-                    log("kept the work directory " + work);
-                } else {
-                    FileTree.delete(work);
-                }
+        try (BenchRun run = BenchRun.start(workParent, "den4j-bench-hub-", keep, this::log)) {
+            Path work = run.work();
+            if (warmup) {
+                log("warm-up: a small run first, so the JIT has compiled the client's hot paths");
+                toBuilder().sizeMiB(Math.min(8, sizeMiB)).repeats(1).keep(false).warmup(false).workDir(work)
+                        .log(quiet()).build().run();
             }
+            run.startMeasuring();
+            List<Measurement> rows = new ArrayList<>();
+            measure(work, rows);
+            return run.report(header(run), rows);
         } catch (IOException e) {
             throw new UncheckedIOException("Hub benchmark failed: " + e, e);
         }
     }
 
-    private List<String> header(Path work) throws IOException {
+    private List<String> header(BenchRun run) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "den4j hub benchmark: %d MiB in %d LFS files from a LocalHub on "
                 + "loopback (302 to its CDN host), medians of %d runs", sizeMiB, FILES, repeats));
-        lines.add(String.format(Locale.ROOT, "work dir %s (%s), %d cores, Java %s, %s %s", work.getParent(),
-                Files.getFileStore(work).type(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch")));
+        lines.add(run.machine());
         lines.add("MB = 10^6 bytes; references run as processes on the same file system; served files in the page "
                 + "cache for both");
         if (sizeMiB != DEFAULT_SIZE_MIB) {
@@ -277,7 +257,7 @@ public final class HubBenchmark {
                 rows.add(new Measurement(DOWNLOAD_CACHED, "snapshot download again, cached", median(cachedMs), "ms",
                         null, 0, 0, "", Verdict.INFO, String.format(Locale.ROOT, "%d calls (verify size), min "
                                 + "%.1f ms, max %.1f ms; the hub saw %d requests, %d of them file downloads",
-                                CACHED_CALLS, DenBenchmark.min(cachedMs), DenBenchmark.max(cachedMs), requests.size(),
+                                CACHED_CALLS, Samples.min(cachedMs), Samples.max(cachedMs), requests.size(),
                                 gets)));
             }
         }

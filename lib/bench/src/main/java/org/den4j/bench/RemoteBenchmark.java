@@ -1,8 +1,8 @@
 package org.den4j.bench;
 
-import static org.den4j.bench.DenBenchmark.mbPerSecond;
-import static org.den4j.bench.DenBenchmark.median;
-import static org.den4j.bench.DenBenchmark.verdict;
+import static org.den4j.bench.Samples.mbPerSecond;
+import static org.den4j.bench.Samples.median;
+import static org.den4j.bench.Samples.verdict;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -105,30 +105,13 @@ public final class RemoteBenchmark {
      * @throws UncheckedIOException when the work directory cannot be used
      */
     public BenchReport run() {
-        long started = System.nanoTime();
-        Path run;
-        try {
-            Path parent = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
-            Files.createDirectories(parent);
-            run = Files.createTempDirectory(parent, "bench-remote-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the run directory: " + e, e);
-        }
-        try (LocalS3 s3 = LocalS3.start(run.resolve("s3"))) {
+        try (BenchRun run = BenchRun.start(workDir, "bench-remote-", keep, m -> log.println("bench-remote: " + m));
+                LocalS3 s3 = LocalS3.start(run.work().resolve("s3"))) {
             s3.createBucket("bench");
-            return measure(s3, run, started);
+            run.startMeasuring();
+            return measure(s3, run);
         } catch (IOException e) {
             throw new UncheckedIOException("Remote benchmark failed: " + e, e);
-        } finally {
-            if (!keep) {
-                try {
-                    FileTree.delete(run);
-                } catch (IOException | UncheckedIOException e) {
-                    log.println("bench-remote: could not delete " + run + ": " + e);
-                }
-            } else {
-                log.println("bench-remote: kept " + run);
-            }
         }
     }
 
@@ -140,7 +123,8 @@ public final class RemoteBenchmark {
         return Den.open(spec, DenConfig.defaults(), ExternalSources.fromEnvironment(Map.of()));
     }
 
-    private BenchReport measure(LocalS3 s3, Path run, long started) throws IOException {
+    private BenchReport measure(LocalS3 s3, BenchRun benchRun) throws IOException {
+        Path run = benchRun.work();
         long total = sizeMiB * MIB;
         Path base = run.resolve("model-base");
         Files.createDirectories(base);
@@ -198,8 +182,8 @@ public final class RemoteBenchmark {
         List<Measurement> rows = new ArrayList<>();
         rows.add(new Measurement(COLD_FETCH, "cold fetch " + sizeMiB + " MiB (verified, cached)", denRate, "MB/s",
                 "SDK getObject", sdkRate, ratio, ">= 0.80x", verdict(ratio >= 0.8),
-                "medians of " + repeats + "; den " + DenBenchmark.list(denTimes) + "; SDK (one thread per object, "
-                        + keys.size() + " objects) " + DenBenchmark.list(sdk)));
+                "medians of " + repeats + "; den " + Samples.list(denTimes) + "; SDK (one thread per object, "
+                        + keys.size() + " objects) " + Samples.list(sdk)));
 
         // Warm fetch: a newly opened den, model already cached.
         Path warmCache = run.resolve("warm-cache");
@@ -231,7 +215,7 @@ public final class RemoteBenchmark {
         double warmMs = median(warm);
         rows.add(new Measurement(WARM_FETCH, "warm fetch from the cache (new den)", warmMs, "ms", null, Double.NaN,
                 Double.NaN, "< 50 ms", verdict(warmMs < 50), "median of " + WARM_FETCHES + " in newly opened dens "
-                + DenBenchmark.list(warm) + " (registry listed on the server, nothing copied), CPU time of the fetching "
+                + Samples.list(warm) + " (registry listed on the server, nothing copied), CPU time of the fetching "
                 + "thread: median " + String.format(Locale.ROOT, "%.1f ms", median(warmCpu)) + "; later fetches in one "
                 + "den: median " + String.format(Locale.ROOT, "%.1f ms", median(later)) + "; load average "
                 + String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -273,7 +257,7 @@ public final class RemoteBenchmark {
                 + "loopback", String.format(Locale.ROOT, "model: %d MiB in %d shards; %d repeats; %d CPU(s); Java %s",
                 sizeMiB, SHARDS, repeats, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
-        return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
+        return benchRun.report(header, rows);
     }
 
     private double coldFetch(LocalS3 s3, Path dir, Path source) throws IOException {

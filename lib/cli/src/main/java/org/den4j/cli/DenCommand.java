@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.den4j.command.Commands;
+import org.den4j.command.DenOption;
+import org.den4j.command.VerboseOption;
 import org.den4j.den.BackendSpec;
 import org.den4j.den.Backends;
 import org.den4j.den.Den;
@@ -19,6 +21,7 @@ import org.den4j.den.ProgressBar;
 import org.den4j.den.ProgressListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code den} command: push, find, fetch and look after the models of a den.
  *
- * <p>Run it through {@link #commandLine()}, which also installs the exit codes ({@link ExitCodes}):
+ * <p>Run it through {@link #commandLine()}, which also installs den4j's exit codes ({@link Commands}):
  *
  * <pre>{@code
  * int exit = DenCommand.commandLine().execute("fetch", "acme/icd-coder@prod");
@@ -66,9 +69,8 @@ public final class DenCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--den", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "The den directory (overrides DEN4J_PATH).")
-    Path denPath;
+    @Mixin
+    DenOption den;
 
     @Option(names = "--backend", paramLabel = "NAME", scope = ScopeType.INHERIT,
             description = "A backend named in the DEN4J_BACKENDS_JSON file (default: its default_backend).")
@@ -79,9 +81,8 @@ public final class DenCommand implements Callable<Integer> {
             description = "The den type: local_user, local_machine or s3 (overrides DEN4J_TYPE).")
     String denType;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** A command that reads the {@code DEN4J_*} variables of this process. */
     public DenCommand() {
@@ -103,7 +104,7 @@ public final class DenCommand implements Callable<Integer> {
 
     /** A command line for {@code den} reading {@code DEN4J_*} variables from {@code env}, with den4j's exit codes. */
     public static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cl = ExitCodes.install(new CommandLine(new DenCommand(env)));
+        CommandLine cl = Commands.line(new DenCommand(env));
         // `den run -- app.java --flag`: everything from the program on is the program's.
         cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl;
@@ -132,15 +133,15 @@ public final class DenCommand implements Callable<Integer> {
             // An explicit --type wins, so a bad DEN4J_TYPE must not fail the command.
             effective.remove("DEN4J_TYPE");
         }
-        if (denPath != null) {
+        if (den.path() != null) {
             effective.remove("DEN4J_PATH");
         }
         DenConfig config = DenConfig.fromEnvironment(effective);
         if (denType != null) {
             config = config.withType(DenType.parse(denType, "--type"));
         }
-        if (denPath != null) {
-            config = config.withPath(denPath);
+        if (den.path() != null) {
+            config = config.withPath(den.path());
         }
         return config;
     }
@@ -172,11 +173,11 @@ public final class DenCommand implements Callable<Integer> {
      */
     BackendSpec spec(String name) {
         DenConfig config = config();
-        if (name == null && (denPath != null || denType != null)) {
+        if (name == null && (den.path() != null || denType != null)) {
             return config.backendSpec();
         }
         BackendSpec spec = Backends.of(config, env).spec(name);
-        return denPath != null ? spec.withLocation(denPath.toString()) : spec;
+        return den.path() != null ? spec.withLocation(den.path().toString()) : spec;
     }
 
     /**
@@ -187,9 +188,9 @@ public final class DenCommand implements Callable<Integer> {
         BackendSpec spec = spec(backend);
         DenConfig config = config();
         if (spec.type().isLocal() && spec.location() != null && !java.nio.file.Files.exists(spec.localRoot(config))) {
-            String source = denPath != null ? "--den" : BackendSpec.ENVIRONMENT.equals(spec.name()) ? "DEN4J_PATH"
+            String source = den.path() != null ? "--den" : BackendSpec.ENVIRONMENT.equals(spec.name()) ? "DEN4J_PATH"
                     : "backend " + spec.name();
-            throw new org.den4j.den.DenConfigException(denPath != null ? "--den" : "DEN4J_PATH", "Den path "
+            throw new org.den4j.den.DenConfigException(den.path() != null ? "--den" : "DEN4J_PATH", "Den path "
                     + spec.localRoot(config) + " does not exist; check " + source
                     + ", or push a model there to create the den");
         }

@@ -5,27 +5,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.den4j.command.Commands;
+import org.den4j.command.VerboseOption;
 import org.den4j.den.ProgressListener;
 import org.den4j.hub.BadChecksumException;
 import org.den4j.hub.CacheCheck;
 import org.den4j.hub.DownloadFailedException;
-import org.den4j.hub.EntryNotFoundException;
-import org.den4j.hub.HubConfigException;
-import org.den4j.hub.HubException;
 import org.den4j.hub.HubSettings;
 import org.den4j.hub.HubUnreachableException;
 import org.den4j.hub.LocalEntryNotFoundException;
 import org.den4j.hub.ModelCheck;
 import org.den4j.hub.ModelManager;
-import org.den4j.hub.ModelNotInConfigException;
 import org.den4j.hub.ModelStatus;
 import org.den4j.hub.ModelsConfig;
-import org.den4j.hub.RepositoryNotFoundException;
-import org.den4j.hub.RevisionNotFoundException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -89,8 +85,8 @@ public final class HubCommand implements Callable<Integer> {
             description = "Remove this model's repository folder from the cache.")
     String cleanModel;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -112,20 +108,14 @@ public final class HubCommand implements Callable<Integer> {
 
     /** A command line for {@code hub} reading its variables from {@code env}. */
     public static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cl = new CommandLine(new HubCommand(env));
-        cl.setExitCodeExceptionMapper(HubCommand::exitCode);
-        cl.setExecutionExceptionHandler(HubCommand::handleExecution);
-        cl.setParameterExceptionHandler(HubCommand::handleParameters);
-        return cl;
+        return Commands.line(new HubCommand(env), HubCommand::exitCode);
     }
 
-    /** The exit code of an error: 2 bad input, 3 bad checksum, 4 download failed, else 1. */
+    /**
+     * The exit code of an error: 3 bad checksum, 4 download failed, else den4j's ({@link Commands#exitCode}: 2 bad
+     * input, which includes the Hub's unknown repository, revision or file, 1 other failures).
+     */
     public static int exitCode(Throwable error) {
-        if (error instanceof HubConfigException || error instanceof ModelNotInConfigException
-                || error instanceof RepositoryNotFoundException || error instanceof RevisionNotFoundException
-                || error instanceof EntryNotFoundException || error instanceof CommandLine.ParameterException) {
-            return ExitCodes.BAD_INPUT;
-        }
         if (error instanceof BadChecksumException) {
             return BAD_CHECKSUM;
         }
@@ -133,7 +123,7 @@ public final class HubCommand implements Callable<Integer> {
                 || error instanceof LocalEntryNotFoundException) {
             return DOWNLOAD_FAILED;
         }
-        return ExitCodes.FAILURE;
+        return Commands.exitCode(error);
     }
 
     @Override
@@ -168,7 +158,7 @@ public final class HubCommand implements Callable<Integer> {
                     out.println("nothing to remove from " + manager.settings().hubCache());
                 }
                 out.flush();
-                return ExitCodes.OK;
+                return Commands.OK;
             }
             ProgressListener progress = DenCommand.progress(spec.commandLine());
             if (model != null) {
@@ -177,7 +167,7 @@ public final class HubCommand implements Callable<Integer> {
                 manager.ensureAll(progress).forEach((id, path) -> out.println(id + "\t" + path));
             }
             out.flush();
-            return ExitCodes.OK;
+            return Commands.OK;
         }
     }
 
@@ -189,11 +179,11 @@ public final class HubCommand implements Callable<Integer> {
         }
         table.print(out);
         out.flush();
-        return ExitCodes.OK;
+        return Commands.OK;
     }
 
     private int verify(ModelManager manager, PrintWriter out) {
-        int exit = ExitCodes.OK;
+        int exit = Commands.OK;
         String level = manager.config().verify().id();
         for (ModelCheck c : manager.verifyOnly(DenCommand.progress(spec.commandLine()))) {
             String id = c.model().id();
@@ -201,7 +191,7 @@ public final class HubCommand implements Callable<Integer> {
             if (check == null) {
                 out.println(id + ": missing: no snapshot of " + c.model().repoId() + "@" + c.model().revision()
                         + " in the cache; run hub" + " --model " + id + " to download it");
-                exit = Math.max(exit, ExitCodes.FAILURE);
+                exit = Math.max(exit, Commands.FAILURE);
                 continue;
             }
             if (check.isComplete()) {
@@ -209,7 +199,7 @@ public final class HubCommand implements Callable<Integer> {
             }
             for (String path : check.missing()) {
                 out.println(id + ": missing: " + path);
-                exit = Math.max(exit, ExitCodes.FAILURE);
+                exit = Math.max(exit, Commands.FAILURE);
             }
             for (BadChecksumException bad : check.damaged()) {
                 out.println(id + ": damaged: " + bad.getMessage());
@@ -218,33 +208,5 @@ public final class HubCommand implements Callable<Integer> {
         }
         out.flush();
         return exit;
-    }
-
-    private static int handleExecution(Exception error, CommandLine cl, ParseResult parsed) {
-        if (error instanceof CommandLine.ParameterException) {
-            return handleParameters((CommandLine.ParameterException) error, null);
-        }
-        PrintWriter err = cl.getErr();
-        String message = error instanceof HubException && error.getMessage() != null ? error.getMessage()
-                : error.toString();
-        err.println("hub: " + message);
-        if (parsed.hasMatchedOption("--verbose")) {
-            error.printStackTrace(err);
-        } else if (!(error instanceof HubException)) {
-            err.println("(an unexpected error; run again with -v for the stack trace)");
-        }
-        err.flush();
-        return exitCode(error);
-    }
-
-    private static int handleParameters(CommandLine.ParameterException error, String[] args) {
-        CommandLine cl = error.getCommandLine();
-        PrintWriter err = cl.getErr();
-        String message = String.valueOf(error.getMessage());
-        err.println("hub: " + (message.startsWith("Error: ") ? message.substring("Error: ".length()) : message));
-        CommandLine.UnmatchedArgumentException.printSuggestions(error, err);
-        err.println("Run 'hub --help' for usage.");
-        err.flush();
-        return ExitCodes.BAD_INPUT;
     }
 }

@@ -57,14 +57,14 @@ final class RunCommand extends Subcommand {
         }
         // Checks --type and DEN4J_* before starting anything.
         parent.config();
-        if (parent.denPath != null) {
-            builder.env("DEN4J_PATH", parent.denPath.toAbsolutePath().toString());
+        if (parent.den.path() != null) {
+            builder.env("DEN4J_PATH", parent.den.path().toAbsolutePath().toString());
         }
         if (parent.denType != null) {
             builder.env("DEN4J_TYPE", parent.denType);
         }
         InjectedLaunch launch = builder.build();
-        if (parent.verbose) {
+        if (parent.verbose.isVerbose()) {
             err().println("den run: " + launch);
             err().flush();
         }

@@ -1,6 +1,7 @@
 package org.den4j.cli;
 
 import java.util.List;
+import org.den4j.command.Commands;
 import org.den4j.den.Den;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.ProgressBar;
@@ -33,6 +34,6 @@ final class VerifyCommand extends Subcommand {
         err().println(report.problems().size() + " damaged file(s) in " + damaged + " model(s) of " + checked
                 + "; damaged blobs were set aside, so push the damaged models again to restore them");
         err().flush();
-        return ExitCodes.FAILURE;
+        return Commands.FAILURE;
     }
 }

@@ -230,7 +230,7 @@ class DenCommandErrorsTest {
             assertEquals(1, quarantined.filter(p -> p.getFileName().toString().startsWith(digest + "-")).count());
         }
 
-        // CorruptBlobException is not bad input: exit 1 (ExitCodes.FAILURE).
+        // CorruptBlobException is not bad input: exit 1 (Commands.FAILURE).
         assertFails(1, "Corrupted blob for file 'weights.bin' of model acme/x@1: the blob is missing (expected sha256:"
                 + digest + "). Run den verify, which sets damaged blobs aside, then push the model again to restore "
                 + "it.", cli.den("fetch", "acme/x"));

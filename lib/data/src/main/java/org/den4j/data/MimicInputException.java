@@ -7,7 +7,7 @@ import java.util.List;
  * A MIMIC folder that cannot be loaded as the chosen version: files missing, a folder of the other version,
  * or a file whose columns are not the release's.
  */
-public class MimicInputException extends DataException {
+public class MimicInputException extends DataInputException {
     private static final long serialVersionUID = 1L;
     private final transient Path folder;
     private final MimicVersion version;

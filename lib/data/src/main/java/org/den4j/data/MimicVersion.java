@@ -44,7 +44,7 @@ public enum MimicVersion {
             case "mimic-iv", "mimiciv", "iv", "4":
                 return MIMIC_IV;
             default:
-                throw new DataException("'" + text + "' is not a MIMIC version; use mimic-iii or mimic-iv");
+                throw new DataInputException("'" + text + "' is not a MIMIC version; use mimic-iii or mimic-iv");
         }
     }
 

@@ -92,11 +92,11 @@ public final class PromptEncoder implements AutoCloseable {
     public static PromptEncoder open(Path tokenizer, String template, int maxLength) {
         Objects.requireNonNull(tokenizer, "tokenizer");
         if (!template.contains(TrainingConfig.Data.NOTE_PLACEHOLDER)) {
-            throw new DataException("Prompt template \"" + template + "\" has no {note} placeholder");
+            throw new DataInputException("Prompt template \"" + template + "\" has no {note} placeholder");
         }
         Path file = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
         if (!Files.isRegularFile(file)) {
-            throw new DataException("Tokenizer " + file + " does not exist; pass --tokenizer with a tokenizer.json "
+            throw new DataInputException("Tokenizer " + file + " does not exist; pass --tokenizer with a tokenizer.json "
                     + "(or the model folder that holds one)");
         }
         return new PromptEncoder(load(file), file, template, maxLength, eosToken(file));
@@ -106,7 +106,7 @@ public final class PromptEncoder implements AutoCloseable {
         try {
             return HuggingFaceTokenizer.newInstance(file, OPTIONS);
         } catch (IOException | RuntimeException e) {
-            throw new DataException("Tokenizer " + file + " cannot be loaded: " + e.getMessage() + "; it must be a "
+            throw new DataInputException("Tokenizer " + file + " cannot be loaded: " + e.getMessage() + "; it must be a "
                     + "Hugging Face tokenizer.json", e);
         }
     }

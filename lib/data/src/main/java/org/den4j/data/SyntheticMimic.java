@@ -156,11 +156,11 @@ public final class SyntheticMimic {
         Path target = folder.toAbsolutePath().normalize();
         try {
             if (Files.isDirectory(target) && !isEmpty(target) && !overwrite) {
-                throw new DataException("Output folder " + folder + " already has files; choose another folder, "
+                throw new DataInputException("Output folder " + folder + " already has files; choose another folder, "
                         + "delete it, or pass --force to replace it");
             }
             if (Files.exists(target) && !Files.isDirectory(target)) {
-                throw new DataException("Output " + folder + " is a file, not a folder; choose a folder path");
+                throw new DataInputException("Output " + folder + " is a file, not a folder; choose a folder path");
             }
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");

@@ -165,7 +165,7 @@ public final class TokenSetWriter {
         try (Den den = Den.open()) {
             return den.fetch(model.name());
         } catch (DenException e) {
-            throw new DataException("No tokenizer: model.name " + model.name() + " in " + where + " is not a folder, "
+            throw new DataInputException("No tokenizer: model.name " + model.name() + " in " + where + " is not a folder, "
                     + "and the den cannot give it (" + e.getMessage() + "); pass --tokenizer PATH (a tokenizer.json "
                     + "or model folder), set model.path, or build the model with ./jbang lm-kit", e);
         }
@@ -179,7 +179,7 @@ public final class TokenSetWriter {
     public TokenStats write() {
         long start = System.nanoTime();
         if (!Files.isRegularFile(inputDb)) {
-            throw new DataException("MIMIC database " + inputDb + " does not exist; write it with ./jbang "
+            throw new DataInputException("MIMIC database " + inputDb + " does not exist; write it with ./jbang "
                     + "prepare-mimic --output-dir " + (inputDb.getParent() == null ? "." : inputDb.getParent())
                     + ", or pass --input-db");
         }
@@ -257,7 +257,7 @@ public final class TokenSetWriter {
                 + "information_schema.tables WHERE table_name IN ('split_train', 'split_validation', 'split_test')")) {
             rs.next();
             if (rs.getLong(1) < 3) {
-                throw new DataException(inputDb + " has no split_train, split_validation and split_test views; it "
+                throw new DataInputException(inputDb + " has no split_train, split_validation and split_test views; it "
                         + "was not written by prepare-mimic: run ./jbang prepare-mimic first");
             }
         }

@@ -49,7 +49,7 @@ public final class TokenSets {
         checkSplit(split);
         Path file = Files.isDirectory(database) ? database.resolve(FILE_NAME) : database;
         if (!Files.isRegularFile(file)) {
-            throw new DataException("Tokenized training sets " + file + " do not exist; write them with "
+            throw new DataInputException("Tokenized training sets " + file + " do not exist; write them with "
                     + "./jbang prepare-tokens --output-dir " + (file.getParent() == null ? "." : file.getParent()));
         }
         String table = table(split);
@@ -59,7 +59,7 @@ public final class TokenSets {
                     + table + "'")) {
                 t.next();
                 if (t.getLong(1) == 0) {
-                    throw new DataException(file + " has no table " + table + "; it was not written by "
+                    throw new DataInputException(file + " has no table " + table + "; it was not written by "
                             + "prepare-tokens, or the run failed: run ./jbang prepare-tokens again");
                 }
             }
@@ -91,7 +91,7 @@ public final class TokenSets {
 
     private static void checkSplit(String split) {
         if (!SPLITS.contains(split)) {
-            throw new DataException("'" + split + "' is not a split; use one of " + String.join(", ", SPLITS));
+            throw new DataInputException("'" + split + "' is not a split; use one of " + String.join(", ", SPLITS));
         }
     }
 }

@@ -44,7 +44,7 @@ public record TokenStats(Path database, Path tokenizer, int maxLength, int threa
     /** The figures of one split. */
     public Split split(String name) {
         return splits.stream().filter(s -> s.split().equals(name)).findFirst()
-                .orElseThrow(() -> new DataException("no split " + name + " in these statistics"));
+                .orElseThrow(() -> new DataInputException("no split " + name + " in these statistics"));
     }
 
     /** A plain-text table of the statistics, one row per split. */

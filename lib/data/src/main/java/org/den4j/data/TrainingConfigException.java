@@ -3,7 +3,7 @@ package org.den4j.data;
 import java.nio.file.Path;
 
 /** A training configuration file ({@link TrainingConfig}) that cannot be read or holds a bad value. */
-public class TrainingConfigException extends DataException {
+public class TrainingConfigException extends DataInputException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
     private final String key;

@@ -1,6 +1,7 @@
 package org.den4j.hub;
 
 import java.net.URI;
+import org.den4j.den.BadInput;
 
 /**
  * The repository and revision exist but have no file at that path.
@@ -8,7 +9,7 @@ import java.net.URI;
  * <p>When the Hub names the commit, the client also writes the {@code .no_exist/<commit>/<path>} marker
  * that Python's {@code huggingface_hub} writes.
  */
-public class EntryNotFoundException extends HubHttpException {
+public class EntryNotFoundException extends HubHttpException implements BadInput {
     private static final long serialVersionUID = 1L;
     private final String revision;
     private final String path;

@@ -1,12 +1,13 @@
 package org.den4j.hub;
 
 import java.nio.file.Path;
+import org.den4j.den.BadInput;
 
 /**
  * A setting the Hub client cannot use: an environment variable or builder value, or a field of a models
  * configuration file ({@link ModelsConfig}).
  */
-public class HubConfigException extends HubException {
+public class HubConfigException extends HubException implements BadInput {
     private static final long serialVersionUID = 1L;
     private final String variable;
     private final String value;

@@ -2,9 +2,10 @@ package org.den4j.hub;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.den4j.den.BadInput;
 
 /** A model id that the models configuration does not list. */
-public class ModelNotInConfigException extends HubException {
+public class ModelNotInConfigException extends HubException implements BadInput {
     private static final long serialVersionUID = 1L;
     private final String id;
     private final List<String> knownIds;

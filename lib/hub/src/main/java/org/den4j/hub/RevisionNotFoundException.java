@@ -1,9 +1,10 @@
 package org.den4j.hub;
 
 import java.net.URI;
+import org.den4j.den.BadInput;
 
 /** The repository exists but has no such branch, tag or commit. */
-public class RevisionNotFoundException extends HubHttpException {
+public class RevisionNotFoundException extends HubHttpException implements BadInput {
     private static final long serialVersionUID = 1L;
     private final String revision;
 

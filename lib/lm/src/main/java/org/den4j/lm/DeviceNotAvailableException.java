@@ -1,7 +1,7 @@
 package org.den4j.lm;
 
 /** A requested device (or compute precision on it) that this machine or this PyTorch build cannot provide. */
-public class DeviceNotAvailableException extends LmException {
+public class DeviceNotAvailableException extends LmInputException {
     private static final long serialVersionUID = 1L;
     private final String requested;
 

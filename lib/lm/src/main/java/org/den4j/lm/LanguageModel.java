@@ -205,7 +205,7 @@ public final class LanguageModel implements AutoCloseable {
      */
     public void save(Path target, DType fileType) {
         if (Files.exists(target)) {
-            throw new LmException("Cannot save the model to " + target + ": it exists; choose a new folder");
+            throw new LmInputException("Cannot save the model to " + target + ": it exists; choose a new folder");
         }
         Path parent = target.toAbsolutePath().getParent();
         Path tmp = null;

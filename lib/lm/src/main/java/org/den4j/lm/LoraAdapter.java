@@ -321,7 +321,7 @@ public final class LoraAdapter implements AutoCloseable {
         if (c.hiddenSize() != base.hiddenSize() || c.intermediateSize() != base.intermediateSize()
                 || c.numHiddenLayers() != base.numHiddenLayers() || c.numAttentionHeads() != base.numAttentionHeads()
                 || c.numKeyValueHeads() != base.numKeyValueHeads()) {
-            throw new LmException("This LoRA adapter was made for a model with hidden_size " + base.hiddenSize()
+            throw new LmInputException("This LoRA adapter was made for a model with hidden_size " + base.hiddenSize()
                     + ", " + base.numHiddenLayers() + " layers; the model has hidden_size " + c.hiddenSize() + ", "
                     + c.numHiddenLayers() + " layers");
         }

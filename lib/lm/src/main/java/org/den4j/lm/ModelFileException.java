@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * <p>{@link #file()} is the file at fault and {@link #entry()} the key or tensor inside it
  * ({@code null} when the whole file is at fault).
  */
-public class ModelFileException extends LmException {
+public class ModelFileException extends LmInputException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
     private final String entry;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.den4j.lm.internal.Scalars;
+import org.den4j.lm.internal.ShutdownGate;
 import org.den4j.lm.train.AdamW;
 import org.den4j.lm.train.Checkpoints;
 import org.den4j.lm.train.DivergenceCheck;
@@ -186,40 +187,44 @@ public final class Trainer {
         try {
             listeners.onTrainingBegin(run);
             for (int step = run.firstStep() + 1; step <= totalSteps; step++) {
-                long stepStart = System.nanoTime();
-                double lr = schedule.at(step - 1, totalSteps);
-                double lossSum = 0;
-                long tokens = 0;
-                for (int micro = 0; micro < accumulation; micro++) {
-                    long index = (long) (step - 1) * accumulation + micro;
-                    try (NDScope scope = new NDScope();
-                            GradientCollector collector = engine.newGradientCollector()) {
-                        JniUtils.setSeed(options.seed() * 1_000_003L + index);
-                        Batch b = Batch.of(order.microBatch(index), options.maxLength());
-                        NDArray loss = b.loss(model);
-                        collector.backward(Scalars.div(loss, accumulation));
-                        lossSum += loss.getFloat();
-                        tokens += b.tokens;
+                // The JVM's exit waits for the step in progress, listeners included (a checkpoint reads tensors):
+                // libtorch torn down under backward() crashes.
+                try (ShutdownGate.Pass pass = ShutdownGate.process().enter()) {
+                    long stepStart = System.nanoTime();
+                    double lr = schedule.at(step - 1, totalSteps);
+                    double lossSum = 0;
+                    long tokens = 0;
+                    for (int micro = 0; micro < accumulation; micro++) {
+                        long index = (long) (step - 1) * accumulation + micro;
+                        try (NDScope scope = new NDScope();
+                                GradientCollector collector = engine.newGradientCollector()) {
+                            JniUtils.setSeed(options.seed() * 1_000_003L + index);
+                            Batch b = Batch.of(order.microBatch(index), options.maxLength());
+                            NDArray loss = b.loss(model);
+                            collector.backward(Scalars.div(loss, accumulation));
+                            lossSum += loss.getFloat();
+                            tokens += b.tokens;
+                        }
                     }
+                    double loss = lossSum / accumulation;
+                    double gradNorm = optimizer.gradientNorm();
+                    divergence.check(step, totalSteps, loss, gradNorm, lr);
+                    optimizer.step(lr, step, gradNorm);
+                    long now = System.nanoTime();
+                    double seconds = (now - stepStart) / 1e9;
+                    double eval = Double.NaN;
+                    if (!validation.isEmpty() && ((options.evalEvery() > 0 && step % options.evalEvery() == 0)
+                            || step == totalSteps)) {
+                        eval = evaluate(validation);
+                        model.setTraining(true);
+                    }
+                    TrainingMetrics metrics = new TrainingMetrics(step, totalSteps,
+                            (double) step / order.stepsPerEpoch(), loss, lr, gradNorm, tokens,
+                            tokens / Math.max(seconds, 1e-9), (now - startNanos) / 1e9, eval, memory.heapBytes(),
+                            memory.rssBytes(), memory.deviceBytes());
+                    history.add(metrics);
+                    listeners.onStep(run, metrics);
                 }
-                double loss = lossSum / accumulation;
-                double gradNorm = optimizer.gradientNorm();
-                divergence.check(step, totalSteps, loss, gradNorm, lr);
-                optimizer.step(lr, step, gradNorm);
-                long now = System.nanoTime();
-                double seconds = (now - stepStart) / 1e9;
-                double eval = Double.NaN;
-                if (!validation.isEmpty() && ((options.evalEvery() > 0 && step % options.evalEvery() == 0)
-                        || step == totalSteps)) {
-                    eval = evaluate(validation);
-                    model.setTraining(true);
-                }
-                TrainingMetrics metrics = new TrainingMetrics(step, totalSteps,
-                        (double) step / order.stepsPerEpoch(), loss, lr, gradNorm, tokens,
-                        tokens / Math.max(seconds, 1e-9), (now - startNanos) / 1e9, eval, memory.heapBytes(),
-                        memory.rssBytes(), memory.deviceBytes());
-                history.add(metrics);
-                listeners.onStep(run, metrics);
             }
         } catch (Throwable e) {
             failure = e;

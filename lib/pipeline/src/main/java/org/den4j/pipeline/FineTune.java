@@ -11,6 +11,7 @@ import org.den4j.data.TokenizedExample;
 import org.den4j.data.TrainingConfig;
 import org.den4j.lm.LanguageModel;
 import org.den4j.lm.LmException;
+import org.den4j.lm.LmInputException;
 import org.den4j.lm.LoraConfig;
 import org.den4j.lm.PromptCompletionPairs;
 import org.den4j.lm.Trainer;
@@ -114,7 +115,7 @@ public final class FineTune {
         }
         try (LanguageModel lm = LanguageModel.load(ModelFolders.resolve(ref), request.device(), precision)) {
             if (!lm.model().device().isGpu() && precision.equals("float16")) {
-                throw new LmException("model.dtype float16 on the CPU is very slow and not supported for training; "
+                throw new LmInputException("model.dtype float16 on the CPU is very slow and not supported for training; "
                         + "set model.dtype: float32 in " + c.file() + " or use --device cuda");
             }
             int maxLength = Math.min(c.model().maxLength(), c.data().maxLength());

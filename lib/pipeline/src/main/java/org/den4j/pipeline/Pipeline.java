@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.den4j.data.AdmissionNotes;
 import org.den4j.data.ImportReport;
 import org.den4j.data.MimicImport;
 import org.den4j.data.MimicVersion;
@@ -117,7 +118,8 @@ public final class Pipeline {
 
         t = System.nanoTime();
         Path base = workDir.resolve("base-model");
-        KitReport kit = new ModelKit(kitSize, seed, log).build(NoteCorpus.read(imported.database(), 20_000_000L), base);
+        KitReport kit = new ModelKit(kitSize, seed, log).build(new NoteCorpus(imported.database(),
+                AdmissionNotes.read(imported.database(), 20_000_000L)).requireText(), base);
         steps.add(step("embedded base model", t, String.format(Locale.ROOT, "%,d parameters, vocabulary %d, "
                 + "pre-trained %d steps (loss %.3f) on %d notes, %s", kit.parameters(), kit.vocabSize(),
                 kit.trainSteps(), kit.finalLoss(), kit.documents(), base)));

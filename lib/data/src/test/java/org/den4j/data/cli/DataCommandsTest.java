@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.den4j.command.Commands;
 import org.den4j.data.TestTokenizer;
 import org.den4j.data.TokenSets;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class DataCommandsTest {
     }
 
     private static Run run(Object command, String... args) {
-        CommandLine cl = DataCli.commandLine(command);
+        CommandLine cl = Commands.line(command);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -4,14 +4,15 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.den4j.den.DenException;
+import org.den4j.command.Commands;
+import org.den4j.command.DeviceOption;
+import org.den4j.command.VerboseOption;
 import org.den4j.lm.GenerationConfig;
 import org.den4j.lm.LanguageModel;
-import org.den4j.lm.LmException;
 import org.den4j.lm.LoraAdapter;
-import org.den4j.lm.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -67,9 +68,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "TEXT", description = "A text that ends generation (repeatable).")
     List<String> stops = List.of();
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
-            description = "auto, cpu, cuda, cuda:N or mps (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--precision", defaultValue = "auto", paramLabel = "TYPE",
             description = "auto, float32 or float16 (default: auto: float32 on CPU, float16 on GPU).")
@@ -79,33 +79,12 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "PyTorch CPU threads (default: PyTorch's choice, one per core).")
     Integer threads;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** The command line with exit codes and one-line errors installed. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new GenerateCommand());
-        cl.setExitCodeExceptionMapper(GenerateCommand::exitCode);
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            PrintWriter err = line.getErr();
-            boolean known = e instanceof LmException || e instanceof DenException;
-            err.println("generate: " + (known ? e.getMessage() : e.toString()));
-            if (((GenerateCommand) line.getCommand()).verbose) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return exitCode(e);
-        });
-        return cl;
-    }
-
-    static int exitCode(Throwable e) {
-        if (e instanceof ModelFileException || e instanceof org.den4j.lm.DeviceNotAvailableException
-                || e instanceof DenException || e instanceof IllegalArgumentException
-                || e instanceof CommandLine.ParameterException) {
-            return CommandLine.ExitCode.USAGE;
-        }
-        return CommandLine.ExitCode.SOFTWARE;
+        return Commands.line(new GenerateCommand());
     }
 
     @Override
@@ -121,7 +100,7 @@ public final class GenerateCommand implements Callable<Integer> {
             org.den4j.lm.Devices.setCpuThreads(threads);
         }
         Path folder = ModelFolders.resolve(model);
-        try (LanguageModel lm = LanguageModel.load(folder, device, precision)) {
+        try (LanguageModel lm = LanguageModel.load(folder, device.device(), precision)) {
             LoraAdapter lora = null;
             try {
                 if (adapter != null) {

@@ -4,14 +4,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.den4j.command.Commands;
+import org.den4j.command.VerboseOption;
 import org.den4j.den.Den;
 import org.den4j.den.ProgressBar;
 import org.den4j.den.io.FileTree;
 import org.den4j.lm.LmException;
+import org.den4j.lm.LmInputException;
 import org.den4j.lm.gguf.GgmlType;
 import org.den4j.lm.gguf.Qwen2GgufExport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -57,19 +61,19 @@ public final class ExportModelCommand implements Callable<Integer> {
             description = "the .gguf file, or the new folder for safetensors")
     Path out;
 
-    @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** The command line with den4j's exit codes and error printing. */
     public static CommandLine commandLine() {
-        return CommandErrors.install(new CommandLine(new ExportModelCommand()));
+        return Commands.line(new ExportModelCommand());
     }
 
     @Override
     public Integer call() {
         String kind = format.toLowerCase(Locale.ROOT);
         if (!kind.equals("gguf") && !kind.equals("safetensors")) {
-            throw new LmException("'" + format + "' is not an export format; use gguf or safetensors");
+            throw new LmInputException("'" + format + "' is not an export format; use gguf or safetensors");
         }
         GgmlType ggufType = kind.equals("gguf") ? GgmlType.ofName(dtype == null ? "f16" : dtype) : null;
         Path modelDir = resolve(model);
@@ -114,7 +118,7 @@ public final class ExportModelCommand implements Callable<Integer> {
             return dir;
         }
         if (model.startsWith(".") || model.startsWith("/") || Files.exists(dir)) {
-            throw new LmException("model " + model + " is not a folder; pass a Hugging Face model folder or a den "
+            throw new LmInputException("model " + model + " is not a folder; pass a Hugging Face model folder or a den "
                     + "reference (./jbang den list shows them)");
         }
         try (Den den = openDen.get()) {

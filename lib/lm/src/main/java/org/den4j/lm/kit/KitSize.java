@@ -1,6 +1,7 @@
 package org.den4j.lm.kit;
 
 import org.den4j.lm.LmException;
+import org.den4j.lm.LmInputException;
 
 /**
  * The sizes of a kit model: tokenizer vocabulary, Qwen2 architecture, and how long to pre-train.
@@ -43,7 +44,7 @@ public record KitSize(String name, int vocabSize, int hiddenSize, int intermedia
                 return s;
             }
         }
-        throw new LmException("kit size '" + name + "' is unknown; use quick or small");
+        throw new LmInputException("kit size '" + name + "' is unknown; use quick or small");
     }
 
     /** This size with {@code steps} pre-training steps. */

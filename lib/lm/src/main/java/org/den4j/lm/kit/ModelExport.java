@@ -12,6 +12,7 @@ import org.den4j.den.ProgressListener;
 import org.den4j.den.io.FileTree;
 import org.den4j.lm.LanguageModel;
 import org.den4j.lm.LmException;
+import org.den4j.lm.LmInputException;
 import org.den4j.lm.LoraAdapter;
 import org.den4j.lm.io.DType;
 import org.den4j.lm.io.Qwen2Config;
@@ -47,7 +48,7 @@ public final class ModelExport {
         Qwen2Config config = Qwen2Config.read(modelDir);
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target) && !isEmptyDir(target)) {
-            throw new LmException("output " + target + " already exists; pass a new folder for the exported model");
+            throw new LmInputException("output " + target + " already exists; pass a new folder for the exported model");
         }
         Path tmp = null;
         try (SafetensorsFolder weights = SafetensorsFolder.open(modelDir)) {
@@ -94,12 +95,12 @@ public final class ModelExport {
     public static Path mergeAdapter(Path modelDir, Path adapterDir, String dtype, Path out) {
         DType type = safetensorsType(dtype);
         if (!Files.isRegularFile(adapterDir.resolve(LoraAdapter.CONFIG_FILE))) {
-            throw new LmException("adapter folder " + adapterDir + " has no " + LoraAdapter.CONFIG_FILE
+            throw new LmInputException("adapter folder " + adapterDir + " has no " + LoraAdapter.CONFIG_FILE
                     + "; pass a PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors)");
         }
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target) && !isEmptyDir(target)) {
-            throw new LmException("output " + target + " already exists; pass a new folder for the merged model");
+            throw new LmInputException("output " + target + " already exists; pass a new folder for the merged model");
         }
         try {
             Files.deleteIfExists(target);
@@ -120,7 +121,7 @@ public final class ModelExport {
             case "f32", "float32" -> DType.F32;
             case "f16", "float16" -> DType.F16;
             case "bf16", "bfloat16" -> DType.BF16;
-            default -> throw new LmException("'" + dtype + "' is not a dtype for a safetensors export; use f32, f16 "
+            default -> throw new LmInputException("'" + dtype + "' is not a dtype for a safetensors export; use f32, f16 "
                     + "or bf16 (q8_0 is for --format gguf)");
         };
     }

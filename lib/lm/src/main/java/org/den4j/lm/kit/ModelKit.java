@@ -21,6 +21,7 @@ import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
 import org.den4j.den.io.FileTree;
 import org.den4j.lm.LmException;
+import org.den4j.lm.LmInputException;
 import org.den4j.lm.Qwen2Model;
 import org.den4j.lm.Trainer;
 import org.den4j.lm.TrainerOptions;
@@ -38,7 +39,7 @@ import org.den4j.lm.tokenizer.BpeTrainer;
  * {@code tokenizer_config.json}, {@code generation_config.json}).
  *
  * <pre>
- * NoteCorpus notes = NoteCorpus.read(Path.of("mimic-dataset.duckdb"), 20_000_000);
+ * NoteCorpus notes = NoteCorpus.read(Path.of("notes.txt"), 20_000_000);
  * KitReport report = new ModelKit(KitSize.QUICK, 42, System.err).build(notes, Path.of("out/kit"));
  * </pre>
  *
@@ -154,7 +155,7 @@ public final class ModelKit {
             }
         }
         if (out.isEmpty()) {
-            throw new LmException("corpus " + corpus.source() + " gives fewer than " + length + " tokens; pre-training "
+            throw new LmInputException("corpus " + corpus.source() + " gives fewer than " + length + " tokens; pre-training "
                     + "needs more text (or pass --steps 0 for random weights only)");
         }
         return out;
@@ -189,14 +190,14 @@ public final class ModelKit {
         if (Files.isDirectory(target)) {
             try (Stream<Path> files = Files.list(target)) {
                 if (files.findAny().isPresent()) {
-                    throw new LmException("output folder " + target + " already holds files; pass a new or empty "
+                    throw new LmInputException("output folder " + target + " already holds files; pass a new or empty "
                             + "folder (or remove it first)");
                 }
             } catch (IOException e) {
                 throw new LmException("cannot read output folder " + target + ": " + e.getMessage(), e);
             }
         } else if (Files.exists(target)) {
-            throw new LmException("output " + target + " is a file; pass a folder for the model");
+            throw new LmInputException("output " + target + " is a file; pass a folder for the model");
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.den4j.lm.LmException;
+import org.den4j.lm.LmInputException;
 
 /**
  * A byte-level BPE tokenizer with Qwen2's pre-tokenizer, as Hugging Face's {@code tokenizer.json}
@@ -371,21 +372,21 @@ public final class BpeTokenizer {
      */
     public static BpeTokenizer load(Path tokenizerJson) {
         if (!Files.isRegularFile(tokenizerJson)) {
-            throw new LmException("tokenizer file " + tokenizerJson + " does not exist; pass a model folder's "
+            throw new LmInputException("tokenizer file " + tokenizerJson + " does not exist; pass a model folder's "
                     + "tokenizer.json (build one with ./jbang lm-kit)");
         }
         JsonNode root;
         try {
             root = JSON.readTree(tokenizerJson.toFile());
         } catch (JsonProcessingException e) {
-            throw new LmException("tokenizer file " + tokenizerJson + " is not valid JSON: "
+            throw new LmInputException("tokenizer file " + tokenizerJson + " is not valid JSON: "
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new LmException("cannot read tokenizer file " + tokenizerJson + ": " + e.getMessage(), e);
         }
         JsonNode model = root.path("model");
         if (!"BPE".equals(model.path("type").asText()) || !model.path("vocab").isObject()) {
-            throw new LmException("tokenizer file " + tokenizerJson + " is not a BPE tokenizer (model.type is "
+            throw new LmInputException("tokenizer file " + tokenizerJson + " is not a BPE tokenizer (model.type is "
                     + quoted(model.path("type").asText("missing")) + "); den4j reads byte-level BPE tokenizers only");
         }
         Map<Integer, String> byId = new HashMap<>();
@@ -404,7 +405,7 @@ public final class BpeTokenizer {
         for (int i = 0; i < byId.size(); i++) {
             String t = byId.get(i);
             if (t == null) {
-                throw new LmException("tokenizer file " + tokenizerJson + " has no token with id " + i
+                throw new LmInputException("tokenizer file " + tokenizerJson + " has no token with id " + i
                         + " although it has " + byId.size() + " tokens; ids must run from 0 without gaps");
             }
             tokens.add(t);
@@ -419,7 +420,7 @@ public final class BpeTokenizer {
             } else {
                 String[] parts = m.asText().split(" ", -1);
                 if (parts.length != 2) {
-                    throw new LmException("tokenizer file " + tokenizerJson + " has a malformed merge "
+                    throw new LmInputException("tokenizer file " + tokenizerJson + " has a malformed merge "
                             + quoted(m.asText()) + "; merges look like \"left right\"");
                 }
                 left = parts[0];

@@ -10,6 +10,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import org.den4j.den.ProgressListener;
 import org.den4j.lm.LmException;
+import org.den4j.lm.LmInputException;
 
 /**
  * Trains a byte-level BPE tokenizer with Qwen2's pre-tokenizer on a text corpus.
@@ -49,12 +50,12 @@ public final class BpeTrainer {
     /** A trainer with its own special tokens (appended after the merged tokens, in this order). */
     public BpeTrainer(int vocabSize, int minFrequency, List<String> specialTokens) {
         if (vocabSize < 256 + specialTokens.size()) {
-            throw new LmException("vocabulary size " + vocabSize + " is too small: a byte-level tokenizer needs 256 "
+            throw new LmInputException("vocabulary size " + vocabSize + " is too small: a byte-level tokenizer needs 256 "
                     + "byte tokens plus " + specialTokens.size() + " special tokens; use at least "
                     + (256 + specialTokens.size()));
         }
         if (minFrequency < 1) {
-            throw new LmException("minimum pair frequency must be at least 1, got " + minFrequency);
+            throw new LmInputException("minimum pair frequency must be at least 1, got " + minFrequency);
         }
         this.vocabSize = vocabSize;
         this.minFrequency = minFrequency;
@@ -104,7 +105,7 @@ public final class BpeTrainer {
      */
     public BpeTokenizer train(ProgressListener progress) {
         if (wordCounts.isEmpty()) {
-            throw new LmException("the tokenizer corpus has no text; pass a non-empty corpus file or database");
+            throw new LmInputException("the tokenizer corpus has no text; pass a non-empty corpus file or database");
         }
         int[] alphabet = ByteLevel.alphabet();
         int[] charToId = new int[512];

@@ -9,11 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.List;
+import org.den4j.lm.LmInputException;
 import org.den4j.lm.gguf.GgmlType;
 import org.den4j.lm.gguf.GgufFile;
 import org.den4j.lm.gguf.LlamaCpp;
@@ -39,10 +36,9 @@ class ModelKitTest {
         corpus = dir.resolve("notes.txt");
         Files.writeString(corpus, String.join("\n<|endoftext|>\n", TestCorpus.notes(400)));
         kit = dir.resolve("kit");
-        Run run = run(LmKitCommand.commandLine(), "--corpus", corpus.toString(), "--out", kit.toString(), "--quick",
-                "--steps", String.valueOf(STEPS));
-        assertEquals(0, run.exit, run.err);
-        assertEquals(kit.toAbsolutePath().normalize().toString(), run.out.strip());
+        KitReport report = new ModelKit(KitSize.QUICK.withTrainSteps(STEPS), 42, System.err)
+                .build(NoteCorpus.read(corpus, 20_000_000), kit);
+        assertEquals(kit.toAbsolutePath().normalize(), report.dir());
     }
 
     record Run(int exit, String out, String err) {
@@ -133,52 +129,19 @@ class ModelKitTest {
     }
 
     @Test
-    void kitReadsNotesFromADuckDbDatabase() throws Exception {
-        Path db = dir.resolve("mimic-dataset.duckdb");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE notes (hadm_id INTEGER, note_text VARCHAR)");
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO notes VALUES (?, ?)")) {
-                int id = 0;
-                for (String note : TestCorpus.notes(50)) {
-                    insert.setInt(1, id++);
-                    insert.setString(2, note);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            s.execute("CREATE VIEW admission_facts AS SELECT hadm_id, note_text FROM notes");
-        }
-        NoteCorpus notes = NoteCorpus.read(db, 1_000_000);
-        assertEquals(50, notes.documents().size());
-        assertEquals(TestCorpus.notes(50).get(3), notes.documents().get(3));
+    void databaseCorpusIsLeftToTheDataModule() throws Exception {
+        Path db = dir.resolve("notes.duckdb");
+        Files.writeString(db, "not read");
+        LmInputException e = org.junit.jupiter.api.Assertions.assertThrows(LmInputException.class,
+                () -> NoteCorpus.read(db, 100));
+        assertTrue(e.getMessage().contains("is a DuckDB database; read its notes with org.den4j.data.AdmissionNotes"),
+                e.getMessage());
+        assertEquals(List.of("a note"), new NoteCorpus(db, List.of("a note")).requireText().documents());
     }
 
     @Test
-    void badInputsExitWithTwoAndNameTheProblem() throws Exception {
-        Run run = run(LmKitCommand.commandLine(), "--corpus", dir.resolve("absent.txt").toString(), "--out",
-                dir.resolve("x").toString(), "--quick");
-        assertEquals(2, run.exit);
-        assertTrue(run.err.startsWith("lm-kit: corpus " + dir.resolve("absent.txt") + " does not exist"), run.err);
-
-        run = run(LmKitCommand.commandLine(), "--corpus", corpus.toString(), "--out", kit.toString(), "--quick");
-        assertEquals(2, run.exit);
-        assertTrue(run.err.contains("already holds files; pass a new or empty folder"), run.err);
-
-        run = run(LmKitCommand.commandLine(), "--corpus", corpus.toString(), "--out", dir.resolve("y").toString(),
-                "--size", "huge");
-        assertEquals(2, run.exit);
-        assertTrue(run.err.contains("kit size 'huge' is unknown; use quick or small"), run.err);
-
-        Path db = dir.resolve("empty.duckdb");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db)) {
-            c.createStatement().execute("CREATE TABLE other (x INTEGER)");
-        }
-        run = run(LmKitCommand.commandLine(), "--corpus", db.toString(), "--out", dir.resolve("z").toString());
-        assertEquals(2, run.exit);
-        assertTrue(run.err.contains("has no admission_facts.note_text"), run.err);
-
-        run = run(ExportModelCommand.commandLine(), "--model", kit.toString(), "--format", "onnx", "--out",
+    void badExportInputsExitWithTwoAndNameTheProblem() throws Exception {
+        Run run = run(ExportModelCommand.commandLine(), "--model", kit.toString(), "--format", "onnx", "--out",
                 dir.resolve("m.onnx").toString());
         assertEquals(2, run.exit);
         assertTrue(run.err.contains("'onnx' is not an export format; use gguf or safetensors"), run.err);

@@ -4,20 +4,17 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.den4j.data.DataException;
+import org.den4j.command.Commands;
+import org.den4j.command.VerboseOption;
 import org.den4j.data.TrainingConfig;
-import org.den4j.data.TrainingConfigException;
 import org.den4j.den.Den;
 import org.den4j.den.DenConfig;
-import org.den4j.den.DenException;
-import org.den4j.den.DenInputException;
-import org.den4j.lm.LmException;
 import org.den4j.lm.kit.KitSize;
 import org.den4j.pipeline.Pipeline;
-import org.den4j.pipeline.PipelineException;
 import org.den4j.pipeline.PipelineReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -71,8 +68,8 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {
@@ -103,18 +100,6 @@ public final class PipelineCommand implements Callable<Integer> {
 
     /** The command line with den4j's exit codes and one-line error messages. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new PipelineCommand());
-        cl.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException || e instanceof TrainingConfigException
-                || e instanceof DenInputException || e instanceof CommandLine.ParameterException ? 2 : 1);
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            boolean known = e instanceof LmException || e instanceof DataException || e instanceof DenException
-                    || e instanceof PipelineException || e instanceof IllegalArgumentException;
-            line.getErr().println("pipeline: " + (known ? e.getMessage() : e.toString()));
-            if (((PipelineCommand) line.getCommand()).verbose) {
-                e.printStackTrace(line.getErr());
-            }
-            return line.getExitCodeExceptionMapper().getExitCode(e);
-        });
-        return cl;
+        return Commands.line(new PipelineCommand());
     }
 }

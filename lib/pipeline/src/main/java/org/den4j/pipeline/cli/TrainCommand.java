@@ -1,16 +1,17 @@
 package org.den4j.pipeline.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.den4j.data.DataException;
+import org.den4j.command.Commands;
+import org.den4j.command.DeviceOption;
+import org.den4j.command.VerboseOption;
 import org.den4j.data.TrainingConfig;
-import org.den4j.den.DenException;
 import org.den4j.lm.LmException;
 import org.den4j.lm.TrainingDivergedException;
 import org.den4j.pipeline.FineTune;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./jbang train}: a LoRA fine-tune as the training configuration says (see {@link FineTune}). */
@@ -32,9 +33,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Where the adapter, checkpoints and metrics go.")
     Path outputDir;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
-            description = "auto, cpu, cuda or mps (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--resume", description = "Continue from the newest checkpoint in the output folder.")
     boolean resume;
@@ -53,8 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "PyTorch CPU threads (default: PyTorch's choice, one per core).")
     Integer threads;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -65,28 +65,26 @@ public final class TrainCommand implements Callable<Integer> {
             org.den4j.lm.Devices.setCpuThreads(threads);
         }
         FineTune.Request request = FineTune.Request.of(TrainingConfig.read(config), outputDir).withModel(model)
-                .withDevice(device).withPairs(pairs).withMaxSteps(maxSteps).withResume(resume);
+                .withDevice(device.device()).withPairs(pairs).withMaxSteps(maxSteps).withResume(resume);
         FineTune.run(request, spec.commandLine().getErr());
         spec.commandLine().getOut().println(outputDir);
         return 0;
     }
 
-    /** The command line with its exit codes: 2 for bad input, 1 for a diverged run or I/O. */
+    /** The command line with den4j's exit codes (see {@link #exitCode}) and one-line errors. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new TrainCommand());
-        cl.setExitCodeExceptionMapper(e -> e instanceof LmException && !(e instanceof TrainingDivergedException)
-                || e instanceof DataException || e instanceof DenException || e instanceof IllegalArgumentException
-                ? 2 : 1);
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            boolean known = e instanceof LmException || e instanceof DataException || e instanceof DenException
-                    || e instanceof IllegalArgumentException;
-            PrintWriter err = line.getErr();
-            err.println("train: " + (known ? e.getMessage() : e.toString()));
-            if (((TrainCommand) line.getCommand()).verbose) {
-                e.printStackTrace(err);
-            }
-            return line.getExitCodeExceptionMapper().getExitCode(e);
-        });
-        return cl;
+        return Commands.line(new TrainCommand(), TrainCommand::exitCode);
+    }
+
+    /**
+     * 1 for a diverged run; 2 for the trainer's other {@link LmException}s, as before, because its bad-input
+     * failures (no examples, a float16 model for full fine-tuning, an output folder with a checkpoint) are not yet
+     * marked {@link org.den4j.den.BadInput}; else den4j's codes ({@link Commands#exitCode}).
+     */
+    static int exitCode(Throwable e) {
+        if (e instanceof TrainingDivergedException) {
+            return Commands.FAILURE;
+        }
+        return e instanceof LmException ? Commands.BAD_INPUT : Commands.exitCode(e);
     }
 }

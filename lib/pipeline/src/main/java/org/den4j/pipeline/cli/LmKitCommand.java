@@ -1,18 +1,29 @@
-package org.den4j.lm.kit;
+package org.den4j.pipeline.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.den4j.command.Commands;
+import org.den4j.command.VerboseOption;
+import org.den4j.data.AdmissionNotes;
 import org.den4j.den.Den;
 import org.den4j.den.PushResult;
+import org.den4j.lm.kit.KitReport;
+import org.den4j.lm.kit.KitSize;
+import org.den4j.lm.kit.ModelKit;
+import org.den4j.lm.kit.NoteCorpus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code lm-kit} command: builds the embedded base model from notes and prints its folder.
+ * The {@code lm-kit} command: builds the embedded base model ({@link ModelKit}) from notes and prints its folder.
+ *
+ * <p>It lives here, above both lm and data, because a DuckDB corpus is read by data ({@link AdmissionNotes}) and
+ * the model is built by lm, which do not depend on each other.
  *
  * <pre>{@code
  * int exit = LmKitCommand.commandLine().execute("--corpus", "notes.txt", "--out", "out/kit", "--quick");
@@ -58,12 +69,12 @@ public final class LmKitCommand implements Callable<Integer> {
                     + ModelKit.DEFAULT_NAME + ")")
     String push;
 
-    @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** The command line with den4j's exit codes and error printing. */
     public static CommandLine commandLine() {
-        return CommandErrors.install(new CommandLine(new LmKitCommand()));
+        return Commands.line(new LmKitCommand());
     }
 
     @Override
@@ -73,7 +84,9 @@ public final class LmKitCommand implements Callable<Integer> {
             kitSize = kitSize.withTrainSteps(steps);
         }
         PrintStream log = System.err;
-        NoteCorpus notes = NoteCorpus.read(corpus, maxChars);
+        NoteCorpus notes = NoteCorpus.isDatabase(corpus)
+                ? new NoteCorpus(corpus, AdmissionNotes.read(corpus, maxChars)).requireText()
+                : NoteCorpus.read(corpus, maxChars);
         log.printf(Locale.ROOT, "lm-kit: %d notes, %d characters from %s; size %s%n", notes.documents().size(),
                 notes.characters(), corpus, kitSize.name());
         KitReport report = new ModelKit(kitSize, seed, log).build(notes, out);
