@@ -14,7 +14,9 @@ public enum Verification {
     SIZE,
     /**
      * Also hash new downloads while they are written: LFS files against their SHA-256, regular git files
-     * against their git blob SHA-1 ({@code "blob <size>\0" + bytes}). Reused blobs are checked by size.
+     * against their git blob SHA-1 ({@code "blob <size>\0" + bytes}). A blob already in {@code blobs/} is hashed
+     * too before a new snapshot file links to it: bytes that do not match are refused, not linked. Files already
+     * in the snapshot are checked by size; {@code verifyCached} hashes them.
      */
     SHA256;
 

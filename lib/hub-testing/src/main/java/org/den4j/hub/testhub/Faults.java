@@ -7,13 +7,21 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Injected failures: connection drops waiting for their download, and corrupted files. */
+/**
+ * Injected failures: connection drops waiting for their download, corrupted files, and the hostile
+ * answers of a Hub that lies (commit ids and LFS oids that are paths, bodies cut short with
+ * {@code Range} ignored, JSON without end).
+ */
 final class Faults {
 
     private static final String ANY_REPO = "\0any";
 
     private final Map<String, Deque<Long>> drops = new HashMap<>();
     private final Set<String> corrupted = new HashSet<>();
+    private final Map<String, String> lfsOids = new HashMap<>();
+    private final Map<String, Long> truncations = new HashMap<>();
+    private String commitId;
+    private boolean endlessJson;
 
     synchronized void dropNext(String repoId, String path, long afterBytes) {
         drops.computeIfAbsent(key(repoId, path), k -> new ArrayDeque<>()).add(afterBytes);
@@ -42,9 +50,48 @@ final class Faults {
         return corrupted.contains(key(repoId, path)) || corrupted.contains(key(null, path));
     }
 
+    synchronized void sendCommitId(String value) {
+        commitId = value;
+    }
+
+    /** The commit id to send for {@code real}: the lie when one is set. */
+    synchronized String commitId(String real) {
+        return commitId != null ? commitId : real;
+    }
+
+    synchronized void sendLfsOid(String path, String value) {
+        lfsOids.put(path, value);
+    }
+
+    /** The LFS oid to send for {@code path}: the lie when one is set. */
+    synchronized String lfsOid(String path, String real) {
+        return lfsOids.getOrDefault(path, real);
+    }
+
+    synchronized void truncate(String path, long afterBytes) {
+        truncations.put(key(null, path), afterBytes);
+    }
+
+    /** The byte count after which every download of {@code path} ends, Range ignored; or -1. */
+    synchronized long truncation(String path) {
+        return truncations.getOrDefault(key(null, path), -1L);
+    }
+
+    synchronized void sendEndlessJson(boolean endless) {
+        endlessJson = endless;
+    }
+
+    synchronized boolean endlessJson() {
+        return endlessJson;
+    }
+
     synchronized void clear() {
         drops.clear();
         corrupted.clear();
+        lfsOids.clear();
+        truncations.clear();
+        commitId = null;
+        endlessJson = false;
     }
 
     private static String key(String repoId, String path) {

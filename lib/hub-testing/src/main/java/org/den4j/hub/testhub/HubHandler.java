@@ -149,6 +149,10 @@ final class HubHandler implements HttpHandler {
         if (repo == null) {
             return;
         }
+        if (hub.faults.endlessJson()) {
+            call.reply.endlessJson();
+            return;
+        }
         Commit commit = repo.commit();
         boolean blobs = truthy(Urls.first(call.query, "blobs"));
         List<Map<String, Object>> siblings = new ArrayList<>();
@@ -183,7 +187,7 @@ final class HubHandler implements HttpHandler {
         if (repo.id().contains("/")) {
             info.put("author", repo.id().substring(0, repo.id().indexOf('/')));
         }
-        info.put("sha", commit.sha());
+        info.put("sha", hub.faults.commitId(commit.sha()));
         info.put("lastModified", iso(commit.epochSeconds()));
         info.put("createdAt", iso(repo.createdEpochSeconds()));
         info.put("private", repo.isPrivate());
@@ -235,6 +239,10 @@ final class HubHandler implements HttpHandler {
         if (repo == null) {
             return;
         }
+        if (hub.faults.endlessJson()) {
+            call.reply.endlessJson();
+            return;
+        }
         Commit commit = repo.commit();
         if (!folder.isEmpty() && !commit.trees().containsKey(folder)) {
             call.reply.header("X-Repo-Commit", commit.sha());
@@ -254,7 +262,7 @@ final class HubHandler implements HttpHandler {
         });
         commit.files().forEach((path, blob) -> {
             if (listed(path, prefix, recursive)) {
-                entries.put(path, expanded(fileEntry(path, blob), repo, path, expand));
+                entries.put(path, expanded(fileEntry(path, blob, hub.faults), repo, path, expand));
             }
         });
         List<Map<String, Object>> all = new ArrayList<>(entries.values());
@@ -311,7 +319,7 @@ final class HubHandler implements HttpHandler {
             Blob blob = repo.commit().files().get(clean);
             String folder = repo.commit().trees().get(clean);
             if (blob != null) {
-                entries.add(expanded(fileEntry(clean, blob), repo, clean, expand));
+                entries.add(expanded(fileEntry(clean, blob, hub.faults), repo, clean, expand));
             } else if (folder != null && !clean.isEmpty()) {
                 entries.add(expanded(folderEntry(clean, folder), repo, clean, expand));
             }
@@ -333,13 +341,13 @@ final class HubHandler implements HttpHandler {
         return entry;
     }
 
-    private static Map<String, Object> fileEntry(String path, Blob blob) {
+    private static Map<String, Object> fileEntry(String path, Blob blob, Faults faults) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("type", "file");
         entry.put("oid", blob.gitId());
         entry.put("size", blob.size());
         if (blob.lfs()) {
-            entry.put("lfs", Map.of("oid", blob.sha256(), "size", blob.size(),
+            entry.put("lfs", Map.of("oid", faults.lfsOid(path, blob.sha256()), "size", blob.size(),
                     "pointerSize", blob.pointerSize()));
         }
         entry.put("path", path);
@@ -406,7 +414,7 @@ final class HubHandler implements HttpHandler {
         Commit commit = repo.commit();
         reply.repoId = repo.id();
         reply.file = path;
-        reply.header("X-Repo-Commit", commit.sha());
+        reply.header("X-Repo-Commit", hub.faults.commitId(commit.sha()));
         Blob blob = commit.files().get(path);
         if (blob == null) {
             reply.error(404, "EntryNotFound", "Entry not found");
@@ -414,7 +422,7 @@ final class HubHandler implements HttpHandler {
         }
         if (blob.lfs()) {
             String location = hub.cdnLocation(repo.id(), path, blob, disposition(path));
-            reply.header("X-Linked-Etag", "\"" + blob.sha256() + "\"");
+            reply.header("X-Linked-Etag", "\"" + hub.faults.lfsOid(path, blob.sha256()) + "\"");
             reply.header("X-Linked-Size", Long.toString(blob.size()));
             // The ETag of the redirect itself, as the Hub's web server computes one for any body;
             // the file's own ETag is X-Linked-Etag.
@@ -463,8 +471,10 @@ final class HubHandler implements HttpHandler {
             reply.send(304, null, new byte[0]);
             return;
         }
-        long drop = reply.isHead() ? -1 : hub.faults.takeDrop(repo.id(), path);
-        reply.content(blob.content(), contentType(path), drop, hub.faults.isCorrupt(repo.id(), path));
+        long truncate = hub.faults.truncation(path);
+        long drop = reply.isHead() ? -1 : truncate >= 0 ? truncate : hub.faults.takeDrop(repo.id(), path);
+        reply.content(blob.content(), contentType(path), drop, hub.faults.isCorrupt(repo.id(), path),
+                truncate >= 0);
     }
 
     // ---- access ----

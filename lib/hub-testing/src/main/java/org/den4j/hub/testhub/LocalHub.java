@@ -481,7 +481,44 @@ public final class LocalHub implements AutoCloseable {
         faults.corrupt(Objects.requireNonNull(repoId, "repoId"), path);
     }
 
-    /** Forgets armed connection drops and corrupted files. */
+    /**
+     * A hostile Hub: from now on every revision answer ({@code sha}) and every {@code X-Repo-Commit}
+     * header names {@code value} instead of the real commit (an absolute path, {@code ../../x}, a
+     * local folder...), until {@link #clearFaults()}. Tree listings are still served for the real
+     * commits, so a client that trusts the value sees an empty tree.
+     */
+    public void sendCommitId(String value) {
+        faults.sendCommitId(Objects.requireNonNull(value, "value"));
+    }
+
+    /**
+     * A hostile Hub: tree listings and the {@code X-Linked-Etag} of {@code path} (an LFS file, in
+     * any repository) name {@code value} as its LFS oid, such as a path to a local file, until
+     * {@link #clearFaults()}. The bytes served stay the real ones.
+     */
+    public void sendLfsOid(String path, String value) {
+        faults.sendLfsOid(path, Objects.requireNonNull(value, "value"));
+    }
+
+    /**
+     * A hostile or broken server: every download of {@code path} (in any repository) announces the
+     * whole length, ignores {@code Range} (answers 200 from byte 0) and closes the connection after
+     * {@code afterBytes} body bytes, until {@link #clearFaults()}. A client that counts each
+     * restart as progress never gives up.
+     */
+    public void truncateIgnoringRange(String path, long afterBytes) {
+        faults.truncate(path, afterBytes);
+    }
+
+    /**
+     * A hostile Hub: revision answers and tree listings are JSON that never ends (a list that
+     * grows until the client closes the connection, or 4 GiB), until {@link #clearFaults()}.
+     */
+    public void sendEndlessJson() {
+        faults.sendEndlessJson(true);
+    }
+
+    /** Forgets armed connection drops, corrupted files and hostile answers. */
     public void clearFaults() {
         faults.clear();
     }

@@ -86,14 +86,15 @@ final class Reply {
     /**
      * Sends a file's bytes, honouring a {@code Range} header, and applies injected faults: with
      * {@code dropAfter >= 0} the connection is dropped after that many body bytes; with
-     * {@code corrupt} every byte is inverted while the headers stay right.
+     * {@code corrupt} every byte is inverted while the headers stay right; with
+     * {@code ignoreRange} a {@code Range} header is ignored (200, from byte 0).
      */
-    void content(Content content, String contentType, long dropAfter, boolean corrupt)
-            throws IOException {
+    void content(Content content, String contentType, long dropAfter, boolean corrupt,
+            boolean ignoreRange) throws IOException {
         long size = content.size();
         header("Accept-Ranges", "bytes");
         header("Content-Type", contentType);
-        long[] range = range(exchange.getRequestHeaders().getFirst("Range"), size);
+        long[] range = ignoreRange ? null : range(exchange.getRequestHeaders().getFirst("Range"), size);
         if (range != null && range[0] < 0) {
             header("Content-Range", "bytes */" + size);
             send(416, null, new byte[0]);
@@ -147,6 +148,29 @@ final class Reply {
             }
         }
         out.close();
+    }
+
+    /**
+     * A JSON list that never ends: elements until the client closes the connection (the write
+     * fails) or 4 GiB were sent.
+     */
+    void endlessJson() throws IOException {
+        status = 200;
+        header("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(200, 0);
+        byte[] chunk = "{\"type\":\"file\",\"path\":\"x\",\"size\":0},".repeat(2048)
+                .getBytes(StandardCharsets.UTF_8);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            out.write('[');
+            while (bodyBytes < (4L << 30)) {
+                out.write(chunk);
+                bodyBytes += chunk.length;
+            }
+            out.close();
+        } catch (IOException e) {
+            // the client stopped reading: what a bounded client does
+        }
     }
 
     private static void pause(long millis) throws IOException {

@@ -30,6 +30,7 @@ import org.den4j.hub.HubFile;
 import org.den4j.hub.HubFileMetadata;
 import org.den4j.hub.HubHttpException;
 import org.den4j.hub.HubSettings;
+import org.den4j.hub.InvalidHubAnswerException;
 import org.den4j.hub.HubUnreachableException;
 import org.den4j.hub.LocalEntryNotFoundException;
 import org.den4j.hub.OfflineModeException;
@@ -102,7 +103,7 @@ public final class FileDownload {
         }
         String commit = r.headers().firstValue("X-Repo-Commit").orElse(null);
         if (r.statusCode() >= 400) {
-            if (repo != null && commit != null
+            if (repo != null && Checksums.isSha1(commit)
                     && "EntryNotFound".equals(r.headers().firstValue("X-Error-Code").orElse(null))) {
                 repo.markNoExist(commit, path);
                 repo.writeRefQuietly(revision, commit);
@@ -124,6 +125,9 @@ public final class FileDownload {
             throw new HubException(repoId, "The answer for " + url + " has no ETag: the file cannot be cached "
                     + "reproducibly. Check HF_ENDPOINT (" + settings.endpoint() + ").");
         }
+        // Both name files in the cache (snapshots/<commit>, blobs/<etag>): check their form first.
+        HubAnswers.commit(repoId, url, commit);
+        HubAnswers.etag(repoId, url, path, etag);
         long bytes;
         try {
             bytes = size == null ? -1 : Long.parseLong(size.strip());
@@ -152,10 +156,10 @@ public final class FileDownload {
         RepoCache repo = new RepoCache(settings.hubCache(), repoId);
 
         // A commit is immutable: what is in its snapshot is the file.
-        if (RepoNames.isCommit(rev) && RepoCache.isPresent(repo.pointer(rev, path))) {
+        if (RepoNames.isCommit(rev) && repo.isPresent(repo.pointer(rev, path))) {
             Path pointer = repo.pointer(rev, path);
             if (known != null) {
-                checkReused(repo, pointer, known.size(), path, verification);
+                checkReusedSize(repo, pointer, known.size(), path, verification);
             }
             return pointer;
         }
@@ -176,9 +180,9 @@ public final class FileDownload {
 
         Path blob = repo.blob(meta.etag());
         Path pointer = repo.pointer(meta.commit(), path);
-        if (RepoCache.isPresent(pointer)) {
+        if (repo.isPresent(pointer)) {
             repo.writeRefQuietly(rev, meta.commit());
-            checkReused(repo, pointer, meta.size(), path, verification);
+            checkReusedSize(repo, pointer, meta.size(), path, verification);
             return pointer;
         }
         try {
@@ -188,8 +192,8 @@ public final class FileDownload {
             repo.writeRef(rev, meta.commit());
             try (RepoCache.Held lock = repo.lock(meta.etag())) {
                 if (Files.isRegularFile(blob)) {
-                    checkReused(repo, blob, meta.size(), path, verification);
-                    if (!RepoCache.isPresent(pointer)) {
+                    checkReused(repo, blob, meta.size(), meta.etag(), path, verification);
+                    if (!repo.isPresent(pointer)) {
                         repo.link(blob, pointer, false, settings.symlinksDisabled());
                     }
                     return pointer;
@@ -200,7 +204,7 @@ public final class FileDownload {
                 } finally {
                     progress.finish();
                 }
-                if (!RepoCache.isPresent(pointer)) {
+                if (!repo.isPresent(pointer)) {
                     repo.link(blob, pointer, true, settings.symlinksDisabled());
                 }
             }
@@ -217,8 +221,8 @@ public final class FileDownload {
         HubException failure;
         try {
             return metadata(repo.repoId(), rev, path, repo);
-        } catch (RevisionNotFoundException | EntryNotFoundException e) {
-            throw e; // the repository answered: the revision or file does not exist
+        } catch (RevisionNotFoundException | EntryNotFoundException | InvalidHubAnswerException e) {
+            throw e; // the repository answered: the revision or file does not exist, or the answer is unusable
         } catch (HubException e) {
             failure = e;
         }
@@ -262,7 +266,7 @@ public final class FileDownload {
 
     /** The cached file for a revision: the commit itself or {@code refs/<revision>}, then its snapshot. */
     public static Optional<Path> cachedPointer(RepoCache repo, String rev, String path) {
-        return repo.commitOf(rev).map(c -> repo.pointer(c, path)).filter(RepoCache::isPresent);
+        return repo.commitOf(rev).map(c -> repo.pointer(c, path)).filter(repo::isPresent);
     }
 
     private Path offline(RepoCache repo, String rev, String path) {
@@ -281,8 +285,34 @@ public final class FileDownload {
                 + "set HF_HUB_OFFLINE=0 as environment variable.");
     }
 
+    /**
+     * Checks a blob found in {@code blobs/} before a new snapshot file links to it: its size at
+     * {@link Verification#SIZE} and above, and at {@link Verification#SHA256} its hash against the etag, so that
+     * a file that is already on disk is trusted only for what it holds.
+     */
+    private static void checkReused(RepoCache repo, Path file, long size, String etag, String path,
+            Verification v) {
+        checkReusedSize(repo, file, size, path, v);
+        String algorithm = Checksums.algorithmOf(etag);
+        if (v != Verification.SHA256 || algorithm == null) {
+            return;
+        }
+        String actual;
+        try {
+            actual = Checksums.of(file, algorithm, n -> { });
+        } catch (IOException e) {
+            throw new HubException(repo.repoId(), "Cannot read the cached '" + path + "' at " + file + " (" + e
+                    + ")", e);
+        }
+        if (!actual.equals(etag)) {
+            throw new BadChecksumException(repo.repoId(), path, algorithm, etag, actual, "The cached '" + path
+                    + "' of " + repo.repoId() + " has " + algorithm + " " + actual + " but the Hub announces " + etag
+                    + ": the cache is damaged. Delete " + file + " and download again.");
+        }
+    }
+
     /** Size check of a blob reused from the cache, at {@link Verification#SIZE} and above. */
-    private static void checkReused(RepoCache repo, Path file, long expected, String path, Verification v) {
+    private static void checkReusedSize(RepoCache repo, Path file, long expected, String path, Verification v) {
         if (v == Verification.NONE || expected < 0) {
             return;
         }

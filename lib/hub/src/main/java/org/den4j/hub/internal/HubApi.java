@@ -36,6 +36,7 @@ public final class HubApi {
             throw new HubException(repoId, "The Hub at " + http.settings().endpoint() + " answered " + url
                     + " without a commit ('sha'); check HF_ENDPOINT points at a Hugging Face Hub or mirror");
         }
+        HubAnswers.commit(repoId, url, sha); // it becomes snapshots/<sha> and the content of refs/<revision>
         JsonNode gated = body.get("gated");
         List<String> tags = new ArrayList<>();
         body.path("tags").forEach(t -> tags.add(t.asText()));
@@ -80,7 +81,7 @@ public final class HubApi {
                 }
             }
             try {
-                files.addAll(TreeCache.parsePage(repoId, commit, page.body()));
+                files.addAll(TreeCache.parsePage(repoId, commit, page.body(), url));
             } catch (IllegalArgumentException e) {
                 throw new HubException(repoId, "The Hub answered " + url + " with an unexpected listing ("
                         + e.getMessage() + "); check HF_ENDPOINT points at a Hugging Face Hub or mirror", e);

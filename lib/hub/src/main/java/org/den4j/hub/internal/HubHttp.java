@@ -21,6 +21,7 @@ import org.den4j.hub.GatedRepoException;
 import org.den4j.hub.HubException;
 import org.den4j.hub.HubHttpException;
 import org.den4j.hub.HubSettings;
+import org.den4j.hub.InvalidHubAnswerException;
 import org.den4j.hub.RepositoryNotFoundException;
 import org.den4j.hub.RevisionNotFoundException;
 
@@ -36,6 +37,12 @@ public final class HubHttp {
     public static final Set<Integer> RETRY_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
     private static final int MAX_REDIRECTS = 10;
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /**
+     * The most bytes one JSON answer may have: 32 MiB, about a hundred times the largest page of a tree listing
+     * (1,000 entries). A longer answer is refused with {@link InvalidHubAnswerException} instead of filling the
+     * heap.
+     */
+    public static final int MAX_JSON_BYTES = 32 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]+)*)");
     private static final Pattern REL_NEXT = Pattern.compile(";\\s*rel\\s*=\\s*\"?([^\";]*)\"?");
@@ -148,9 +155,17 @@ public final class HubHttp {
     public Page getJson(URI url, Target target) throws IOException {
         HttpRequest req = request(url, true, settings.downloadTimeout()).header("Accept", "application/json")
                 .GET().build();
-        HttpResponse<byte[]> r = send(req, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = send(req, info -> BoundedBody.subscriber(info.statusCode() >= 300 ? MAX_ERROR_BODY
+                : MAX_JSON_BYTES));
         if (r.statusCode() >= 300) {
-            raiseForStatus(r, new String(r.body(), StandardCharsets.UTF_8), target);
+            raiseForStatus(r, new String(r.body(), 0, Math.min(r.body().length, MAX_ERROR_BODY),
+                    StandardCharsets.UTF_8), target);
+        }
+        if (r.body().length > MAX_JSON_BYTES) {
+            throw new InvalidHubAnswerException(target.repoId(), url, "JSON answer", null, "The Hub at "
+                    + settings.endpoint() + " answered " + url + " with more than " + (MAX_JSON_BYTES >> 20)
+                    + " MiB of JSON, the most den4j reads from one answer; it stopped reading and wrote nothing. "
+                    + "Check that HF_ENDPOINT points at a Hugging Face Hub or a mirror you trust.");
         }
         JsonNode body;
         try {
@@ -187,7 +202,7 @@ public final class HubHttp {
                 if (status >= 300 && status < 400) {
                     return HttpResponse.BodySubscribers.replacing(null);
                 }
-                return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                return HttpResponse.BodySubscribers.mapping(BoundedBody.subscriber(MAX_ERROR_BODY),
                         bytes -> (Object) new String(bytes, 0, Math.min(bytes.length, MAX_ERROR_BODY),
                                 StandardCharsets.UTF_8));
             });

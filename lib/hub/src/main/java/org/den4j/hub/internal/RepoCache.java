@@ -8,6 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -65,16 +66,28 @@ public final class RepoCache {
         return root.resolve("blobs");
     }
 
+    /**
+     * {@code blobs/<etag>}.
+     *
+     * @throws IllegalArgumentException when {@code etag} is neither 64 nor 40 hex digits
+     */
     public Path blob(String etag) {
-        return blobs().resolve(etag);
+        return blobs().resolve(checkEtag(etag));
     }
 
+    /**
+     * {@code snapshots/<commit>}.
+     *
+     * @throws IllegalArgumentException when {@code commit} is not 40 hex digits, so that no other value can name a
+     *     folder (callers check what a Hub sends first, with a message for the user)
+     */
     public Path snapshot(String commit) {
-        return root.resolve("snapshots").resolve(commit);
+        return root.resolve("snapshots").resolve(checkCommit(commit));
     }
 
     /** {@code snapshots/<commit>/<path>}, where a file of the repository appears. */
     public Path pointer(String commit, String path) {
+        checkCommit(commit);
         Path snapshots = root.resolve("snapshots");
         Path pointer = snapshots.resolve(commit).resolve(path.replace('\\', '/')).normalize();
         if (!pointer.startsWith(snapshots.resolve(commit)) || pointer.equals(snapshots.resolve(commit))) {
@@ -89,15 +102,34 @@ public final class RepoCache {
     }
 
     public Path noExist(String commit, String path) {
-        return root.resolve(".no_exist").resolve(commit).resolve(path);
+        Path folder = root.resolve(".no_exist").resolve(checkCommit(commit));
+        Path marker = folder.resolve(path).normalize();
+        if (!marker.startsWith(folder) || marker.equals(folder)) {
+            throw new IllegalArgumentException("Invalid path '" + path + "': it leaves " + folder);
+        }
+        return marker;
     }
 
     public Path tree(String commit) {
-        return root.resolve("trees").resolve(commit + ".json");
+        return root.resolve("trees").resolve(checkCommit(commit) + ".json");
     }
 
     public Path lockFile(String etag) {
-        return hubCache.resolve(".locks").resolve(RepoNames.folderName(repoId)).resolve(etag + ".lock");
+        return hubCache.resolve(".locks").resolve(RepoNames.folderName(repoId)).resolve(checkEtag(etag) + ".lock");
+    }
+
+    private static String checkCommit(String commit) {
+        if (!Checksums.isSha1(commit)) {
+            throw new IllegalArgumentException("Not a commit id (40 hex digits): '" + commit + "'");
+        }
+        return commit;
+    }
+
+    private static String checkEtag(String etag) {
+        if (Checksums.algorithmOf(etag) == null) {
+            throw new IllegalArgumentException("Not a blob name (64 or 40 hex digits): '" + etag + "'");
+        }
+        return etag;
     }
 
     /** The commit a revision stands for in the cache: itself when it is a commit, else {@code refs/<revision>}. */
@@ -108,7 +140,7 @@ public final class RepoCache {
         return readRef(revision);
     }
 
-    /** The content of {@code refs/<revision>}, if the file exists. */
+    /** The content of {@code refs/<revision>}, if the file exists and holds a 40-hex commit id. */
     public Optional<String> readRef(String revision) {
         Path ref = ref(revision);
         try {
@@ -116,7 +148,8 @@ public final class RepoCache {
                 return Optional.empty();
             }
             String commit = Files.readString(ref, StandardCharsets.UTF_8).strip();
-            return commit.isEmpty() ? Optional.empty() : Optional.of(commit);
+            // Only a commit id may name a snapshot folder: anything else would be a path of the caller's choosing.
+            return Checksums.isSha1(commit) ? Optional.of(commit) : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -130,6 +163,7 @@ public final class RepoCache {
      * a partially written ref, as Python does.
      */
     public void writeRef(String revision, String commit) throws IOException {
+        checkCommit(commit);
         if (revision.equals(commit)) {
             return;
         }
@@ -238,9 +272,22 @@ public final class RepoCache {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     }
 
-    /** Whether {@code pointer} shows a file (a symlink whose blob exists, or a real file). */
-    public static boolean isPresent(Path pointer) {
-        return Files.isRegularFile(pointer);
+    /**
+     * Whether {@code pointer} shows a file of this cache: a real file, or a symlink whose target is a real file
+     * in this repository's {@code blobs/}. A link that points anywhere else (written by something other than
+     * this client) does not count, so it is never served; a download replaces it.
+     */
+    public boolean isPresent(Path pointer) {
+        if (!Files.isSymbolicLink(pointer)) {
+            return Files.isRegularFile(pointer, LinkOption.NOFOLLOW_LINKS);
+        }
+        try {
+            Path target = pointer.getParent().resolve(Files.readSymbolicLink(pointer)).normalize();
+            return target.getParent() != null && target.getParent().equals(blobs())
+                    && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A lock that is held until closed. */

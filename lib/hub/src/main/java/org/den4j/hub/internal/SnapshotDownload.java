@@ -20,6 +20,7 @@ import org.den4j.hub.HubException;
 import org.den4j.hub.HubFile;
 import org.den4j.hub.HubHttpException;
 import org.den4j.hub.HubSettings;
+import org.den4j.hub.InvalidHubAnswerException;
 import org.den4j.hub.LocalEntryNotFoundException;
 import org.den4j.hub.OfflineModeException;
 import org.den4j.hub.RepositoryNotFoundException;
@@ -57,7 +58,7 @@ public final class SnapshotDownload {
         if (commit == null && !settings.offline()) {
             try {
                 commit = api.repoInfo(repoId, rev).commit();
-            } catch (RevisionNotFoundException e) {
+            } catch (RevisionNotFoundException | InvalidHubAnswerException e) {
                 throw e;
             } catch (HubException e) {
                 apiError = e; // maybe the cache has it: look there first, as Python does
@@ -89,7 +90,7 @@ public final class SnapshotDownload {
                 continue;
             }
             Path pointer = repo.pointer(commit, f.path());
-            if (RepoCache.isPresent(pointer)) {
+            if (repo.isPresent(pointer)) {
                 checkCachedSize(repo, f, pointer, verification);
             } else {
                 missing.add(f);
@@ -210,7 +211,7 @@ public final class SnapshotDownload {
             List<String> ignore) {
         Predicate<String> selected = PathPatterns.filter(allow, ignore);
         return TreeCache.read(repo, commit).map(listing -> listing.stream().map(HubFile::path).filter(selected)
-                .filter(p -> !RepoCache.isPresent(repo.pointer(commit, p))).toList());
+                .filter(p -> !repo.isPresent(repo.pointer(commit, p))).toList());
     }
 
     /**
@@ -252,7 +253,7 @@ public final class SnapshotDownload {
         try {
             for (HubFile f : chosen) {
                 Path pointer = repo.pointer(commit, f.path());
-                if (!RepoCache.isPresent(pointer)) {
+                if (!repo.isPresent(pointer)) {
                     missing.add(f.path());
                     continue;
                 }

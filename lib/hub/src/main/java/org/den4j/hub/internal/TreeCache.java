@@ -28,8 +28,14 @@ public final class TreeCache {
     private TreeCache() {
     }
 
-    /** The files of one page of {@code /api/models/{repo}/tree/{commit}}; folders are skipped. */
-    public static List<HubFile> parsePage(String repoId, String commit, JsonNode page) {
+    /**
+     * The files of one page of {@code /api/models/{repo}/tree/{commit}}; folders are skipped.
+     *
+     * @param url where the page came from, for messages
+     * @throws org.den4j.hub.InvalidHubAnswerException when a path, an LFS oid or a git oid has not its
+     *     documented form (they name files in the cache)
+     */
+    public static List<HubFile> parsePage(String repoId, String commit, JsonNode page, java.net.URI url) {
         List<HubFile> files = new ArrayList<>();
         if (page == null || !page.isArray()) {
             throw new IllegalArgumentException("the tree listing is not a JSON array: " + page);
@@ -41,8 +47,13 @@ public final class TreeCache {
             JsonNode lfs = entry.get("lfs");
             boolean isLfs = lfs != null && lfs.isObject() && lfs.hasNonNull("oid");
             long size = isLfs && lfs.hasNonNull("size") ? lfs.get("size").asLong() : entry.path("size").asLong();
-            files.add(new HubFile(repoId, commit, entry.get("path").asText(), size,
-                    isLfs ? lfs.get("oid").asText() : null, entry.path("oid").asText(null)));
+            String path = HubAnswers.path(repoId, url, entry.get("path").asText());
+            String sha256 = isLfs ? HubAnswers.lfsOid(repoId, url, path, lfs.get("oid").asText()) : null;
+            String gitOid = HubAnswers.gitOid(repoId, url, path, entry.path("oid").asText(null));
+            if (size < 0) {
+                throw new IllegalArgumentException("'" + HubAnswers.clean(path) + "' has a negative size " + size);
+            }
+            files.add(new HubFile(repoId, commit, path, size, sha256, gitOid));
         }
         return files;
     }
@@ -62,8 +73,12 @@ public final class TreeCache {
                 String sha256 = info.hasNonNull("lfs_sha256") ? info.get("lfs_sha256").asText() : null;
                 long size = sha256 != null && info.hasNonNull("lfs_size") ? info.get("lfs_size").asLong()
                         : info.path("size").asLong();
-                files.add(new HubFile(repo.repoId(), commit, e.getKey(), size, sha256,
-                        info.path("blob_id").asText(null)));
+                String blobId = info.path("blob_id").asText(null);
+                if (HubAnswers.pathProblem(e.getKey()) != null || (sha256 != null && !Checksums.isSha256(sha256))
+                        || (blobId != null && !Checksums.isSha1(blobId)) || size < 0) {
+                    return Optional.empty(); // not written by a client that checks: fetch it again
+                }
+                files.add(new HubFile(repo.repoId(), commit, e.getKey(), size, sha256, blobId));
             }
             return Optional.of(files);
         } catch (NoSuchFileException e) {
