@@ -82,6 +82,7 @@ public final class Qwen2GgufExport {
                     + config.vocabSize() + "; the tokenizer does not belong to this model");
         }
         try (SafetensorsFolder weights = SafetensorsFolder.open(modelDir)) {
+            checkEmbedding(weights, config, modelDir); // before the vocabulary-sized tables are allocated
             GgufWriter writer = new GgufWriter();
             writeModelMetadata(writer, config, type, modelDir.getFileName().toString());
             writeTokenizerMetadata(writer, tokenizer, tokenizerConfig, config);
@@ -94,6 +95,22 @@ public final class Qwen2GgufExport {
                 writer.addTensor(e.getValue(), shape, tensorType, () -> weights.floats(hfName));
             }
             writer.write(out, progress);
+        }
+    }
+
+    /** The embedding's shape must be config.json's {@code [vocab_size, hidden_size]}. */
+    private static void checkEmbedding(SafetensorsFolder weights, Qwen2Config config, Path modelDir) {
+        String name = "model.embed_tokens.weight";
+        if (!weights.tensorNames().contains(name)) {
+            throw new ModelFileException(modelDir, name, "the weights in " + modelDir + " have no " + name
+                    + "; they are not a Qwen2 model's");
+        }
+        long[] shape = weights.tensor(name).shape();
+        if (shape.length != 2 || shape[0] != config.vocabSize() || shape[1] != config.hiddenSize()) {
+            throw new ModelFileException(modelDir.resolve(Qwen2Config.FILE), "vocab_size", "config.json in "
+                    + modelDir + " says vocab_size " + config.vocabSize() + " and hidden_size "
+                    + config.hiddenSize() + " but " + name + " has shape " + java.util.Arrays.toString(shape)
+                    + "; the config does not belong to these weights");
         }
     }
 

@@ -21,6 +21,13 @@ import org.den4j.lm.ModelFileException;
  * the Transformers defaults ({@code rms_norm_eps} 1e-6, {@code rope_theta} 10000,
  * {@code tie_word_embeddings} false, {@code max_position_embeddings} 32768).
  *
+ * <p>Sizes are checked against sane maxima before anything is allocated for them, so that a damaged or
+ * hostile {@code config.json} is a clear error instead of an exhausted heap: {@code vocab_size} at most
+ * {@value #MAX_VOCAB_SIZE}, {@code hidden_size} at most {@value #MAX_HIDDEN_SIZE}, {@code intermediate_size}
+ * at most {@value #MAX_INTERMEDIATE_SIZE}, {@code num_hidden_layers} at most {@value #MAX_LAYERS},
+ * {@code max_position_embeddings} at most {@value #MAX_POSITIONS} (real Qwen2 models are far below each), and
+ * the file itself at most {@value #MAX_FILE_BYTES} bytes.
+ *
  * <pre>
  * Qwen2Config tiny = Qwen2Config.of(512, 64, 128, 2, 4, 2);   // vocab, hidden, intermediate, layers, heads, kv heads
  * tiny.write(dir.resolve("config.json"));
@@ -47,6 +54,18 @@ public record Qwen2Config(int vocabSize, int hiddenSize, int intermediateSize, i
 
     /** The file name in a model folder. */
     public static final String FILE = "config.json";
+    /** The largest {@code vocab_size} read (Qwen2's is 151,936). */
+    public static final int MAX_VOCAB_SIZE = 1 << 24;
+    /** The largest {@code hidden_size} read (Qwen2-72B's is 8,192). */
+    public static final int MAX_HIDDEN_SIZE = 1 << 16;
+    /** The largest {@code intermediate_size} read (Qwen2-72B's is 29,568). */
+    public static final int MAX_INTERMEDIATE_SIZE = 1 << 20;
+    /** The largest {@code num_hidden_layers} read (Qwen2-72B has 80). */
+    public static final int MAX_LAYERS = 1 << 10;
+    /** The largest {@code max_position_embeddings} read (Qwen2.5-1M's is 1,010,000). */
+    public static final int MAX_POSITIONS = 1 << 24;
+    /** The largest {@code config.json} read, in bytes. */
+    public static final int MAX_FILE_BYTES = 1 << 24;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -117,17 +136,17 @@ public record Qwen2Config(int vocabSize, int hiddenSize, int intermediateSize, i
 
     private static String problem(int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads,
             double eps, double theta, int maxPositions) {
-        if (vocab <= 0) {
-            return "vocab_size must be positive, got " + vocab;
+        if (vocab <= 0 || vocab > MAX_VOCAB_SIZE) {
+            return "vocab_size must be between 1 and " + MAX_VOCAB_SIZE + ", got " + vocab;
         }
-        if (hidden <= 0) {
-            return "hidden_size must be positive, got " + hidden;
+        if (hidden <= 0 || hidden > MAX_HIDDEN_SIZE) {
+            return "hidden_size must be between 1 and " + MAX_HIDDEN_SIZE + ", got " + hidden;
         }
-        if (intermediate <= 0) {
-            return "intermediate_size must be positive, got " + intermediate;
+        if (intermediate <= 0 || intermediate > MAX_INTERMEDIATE_SIZE) {
+            return "intermediate_size must be between 1 and " + MAX_INTERMEDIATE_SIZE + ", got " + intermediate;
         }
-        if (layers <= 0) {
-            return "num_hidden_layers must be positive, got " + layers;
+        if (layers <= 0 || layers > MAX_LAYERS) {
+            return "num_hidden_layers must be between 1 and " + MAX_LAYERS + ", got " + layers;
         }
         if (heads <= 0) {
             return "num_attention_heads must be positive, got " + heads;
@@ -150,8 +169,8 @@ public record Qwen2Config(int vocabSize, int hiddenSize, int intermediateSize, i
         if (!(theta > 0)) {
             return "rope_theta must be positive, got " + theta;
         }
-        if (maxPositions <= 0) {
-            return "max_position_embeddings must be positive, got " + maxPositions;
+        if (maxPositions <= 0 || maxPositions > MAX_POSITIONS) {
+            return "max_position_embeddings must be between 1 and " + MAX_POSITIONS + ", got " + maxPositions;
         }
         return null;
     }
@@ -166,6 +185,11 @@ public record Qwen2Config(int vocabSize, int hiddenSize, int intermediateSize, i
         Path file = Files.isDirectory(path) ? path.resolve(FILE) : path;
         JsonNode root;
         try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new ModelFileException(file, null, "Model config " + file + " has " + Files.size(file)
+                        + " bytes, more than the " + MAX_FILE_BYTES + " a config.json may have; it is not a "
+                        + "model config");
+            }
             root = JSON.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new ModelFileException(file, null, "Model config " + file + " does not exist; a Hugging Face "

@@ -179,7 +179,7 @@ public final class SafetensorsFile implements AutoCloseable {
                         + ": dimensions must be non-negative integers");
             }
             shape[i] = d.asLong();
-            elements = Math.multiplyExact(elements, shape[i]);
+            elements = multiply(file, name, shapeNode, elements, shape[i]);
         }
         JsonNode offsets = node.get("data_offsets");
         if (offsets == null || !offsets.isArray() || offsets.size() != 2 || !offsets.get(0).isIntegralNumber()
@@ -193,12 +193,22 @@ public final class SafetensorsFile implements AutoCloseable {
                     + "] out of range: the data section has " + dataSize + " bytes; the file is truncated or"
                     + " its header is wrong");
         }
-        long expected = elements * dtype.byteSize();
+        // Overflow-checked: a shape like [2^62] must not wrap around to the 0 bytes its data_offsets give.
+        long expected = multiply(file, name, shapeNode, elements, dtype.byteSize());
         if (end - begin != expected) {
             throw bad(file, name, "has tensor '" + name + "' of " + dtype + " shape " + shapeNode + " that needs "
                     + expected + " bytes but data_offsets [" + begin + ", " + end + "] give " + (end - begin));
         }
         return new TensorInfo(name, dtype, shape, begin, end);
+    }
+
+    private static long multiply(Path file, String name, JsonNode shape, long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw bad(file, name, "has tensor '" + name + "' with shape " + shape + " whose size does not fit in "
+                    + "64 bits; the header is damaged");
+        }
     }
 
     private static ModelFileException bad(Path file, String entry, String what) {

@@ -37,6 +37,8 @@ import org.den4j.lm.LmInputException;
 public final class BpeTokenizer {
     /** End of a document; also the padding and beginning-of-sequence token. */
     public static final String END_OF_TEXT = "<|endoftext|>";
+    /** The largest {@code tokenizer.json} {@link #load} reads, in bytes. */
+    public static final long MAX_FILE_BYTES = 256L << 20;
     /** Opens a chat turn (ChatML). */
     public static final String IM_START = "<|im_start|>";
     /** Closes a chat turn (ChatML). */
@@ -377,6 +379,11 @@ public final class BpeTokenizer {
         }
         JsonNode root;
         try {
+            long size = Files.size(tokenizerJson);
+            if (size > MAX_FILE_BYTES) {
+                throw new LmException("tokenizer file " + tokenizerJson + " has " + size + " bytes, more than the "
+                        + MAX_FILE_BYTES + " a tokenizer.json may have (Qwen2's has 7 MB); it is not a tokenizer");
+            }
             root = JSON.readTree(tokenizerJson.toFile());
         } catch (JsonProcessingException e) {
             throw new LmInputException("tokenizer file " + tokenizerJson + " is not valid JSON: "

@@ -157,6 +157,18 @@ class Qwen2GgufExportTest {
                 () -> Qwen2GgufExport.export(bigger, GgmlType.F32, tmp.resolve("x.gguf"), ProgressListener.NONE));
         assertTrue(e.getMessage().contains("has 500 tokens but config.json says vocab_size 400"), e.getMessage());
 
+        Path hugeVocabulary = tmp.resolve("huge");
+        TinyModel.write(hugeVocabulary, false, 1);
+        new Qwen2Config(2_000_000, small.hiddenSize(), small.intermediateSize(), small.numHiddenLayers(),
+                small.numAttentionHeads(), small.numKeyValueHeads(), small.rmsNormEps(), small.ropeTheta(), false,
+                small.maxPositionEmbeddings(), null, List.of(), "float32")
+                .write(hugeVocabulary.resolve("config.json"));
+        e = assertThrows(ModelFileException.class, () -> Qwen2GgufExport.export(hugeVocabulary, GgmlType.F32,
+                tmp.resolve("x.gguf"), ProgressListener.NONE));
+        assertTrue(e.getMessage().endsWith("says vocab_size 2000000 and hidden_size " + small.hiddenSize()
+                + " but model.embed_tokens.weight has shape [500, " + small.hiddenSize() + "]; the config does not "
+                + "belong to these weights"), e.getMessage());
+
         Path fewerLayers = tmp.resolve("layers");
         TinyModel.write(fewerLayers, false, 1);
         new Qwen2Config(500, 64, 128, 3, 4, 2, 1e-6, 10000, false, 2048, null, List.of(), "float32")

@@ -54,6 +54,24 @@ class Qwen2ConfigTest {
     }
 
     @Test
+    void absurdSizesAreRefusedBeforeAnythingIsAllocated() throws IOException {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, "{\"vocab_size\":100000000,\"hidden_size\":8,\"intermediate_size\":16,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"num_key_value_heads\":1}");
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Qwen2Config.read(file));
+        assertEquals("vocab_size", e.entry());
+        assertTrue(e.getMessage().endsWith("vocab_size must be between 1 and 16777216, got 100000000"),
+                e.getMessage());
+
+        Files.writeString(file, "{\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,"
+                + "\"num_hidden_layers\":2147483647,\"num_attention_heads\":2,\"num_key_value_heads\":1}");
+        e = assertThrows(ModelFileException.class, () -> Qwen2Config.read(file));
+        assertEquals("num_hidden_layers", e.entry());
+        assertTrue(e.getMessage().endsWith("num_hidden_layers must be between 1 and 1024, got 2147483647"),
+                e.getMessage());
+    }
+
+    @Test
     void inconsistentHeadsAreNamed() throws IOException {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,"

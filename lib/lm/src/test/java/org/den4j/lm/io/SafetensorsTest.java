@@ -103,6 +103,21 @@ class SafetensorsTest {
     }
 
     @Test
+    void shapeWhoseSizeOverflowsIsRefused() throws IOException {
+        // 2^62 floats are 2^64 bytes, which wraps around to the 0 bytes the offsets give.
+        Path file = rawFile("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],"
+                + "\"data_offsets\":[0,0]}}", 0);
+        ModelFileException e = assertThrows(ModelFileException.class, () -> SafetensorsFile.open(file));
+        assertEquals("w", e.entry());
+        assertTrue(e.getMessage().endsWith("has tensor 'w' with shape [4611686018427387904] whose size does not "
+                + "fit in 64 bits; the header is damaged"), e.getMessage());
+        Path product = rawFile("{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],"
+                + "\"data_offsets\":[0,0]}}", 0);
+        e = assertThrows(ModelFileException.class, () -> SafetensorsFile.open(product));
+        assertTrue(e.getMessage().contains("whose size does not fit in 64 bits"), e.getMessage());
+    }
+
+    @Test
     void offsetsThatDisagreeWithTheShapeAreRefused() throws IOException {
         Path file = rawFile("{\"w\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,16]}}", 16);
         ModelFileException e = assertThrows(ModelFileException.class, () -> SafetensorsFile.open(file));
