@@ -168,24 +168,46 @@ public final class MimicImport {
             throw new DataException("Cannot create output folder " + outputDir + ": " + e.getMessage()
                     + "; choose a writable --output-dir", e);
         }
+        // What the load is doing, for a failure's message: the file being read, or the views.
+        java.util.concurrent.atomic.AtomicReference<String> step = new java.util.concurrent.atomic.AtomicReference<>();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db.toAbsolutePath());
                 Statement s = c.createStatement()) {
             s.execute("BEGIN TRANSACTION");
-            ImportReport report = load(c, s, tables, files, db, start);
+            ImportReport report = load(c, s, tables, files, db, start, step);
             s.execute("COMMIT");
             return report;
         } catch (SQLException e) {
             if (!existed) {
                 deleteQuietly(db);
             }
-            throw new DataException("Loading " + version + " from " + mimicDir + " into " + db + " failed: "
-                    + e.getMessage(), e);
+            throw new DataException("Loading " + version + " from " + mimicDir + " into " + db + " failed"
+                    + (step.get() == null ? "" : " while " + step.get()) + ": " + driverMessage(e), e);
         } catch (RuntimeException e) {
             if (!existed) {
                 deleteQuietly(db);
             }
             throw e;
         }
+    }
+
+    /**
+     * DuckDB's own words, on one line, without its wrapper ("Attempting to execute an unsuccessful or closed
+     * pending query result") and hint lines: the last "Error: ..." it gives, which names the cause.
+     */
+    static String driverMessage(SQLException e) {
+        String raw = e.getMessage() == null ? e.toString() : e.getMessage();
+        String best = null;
+        for (String line : raw.split("\\R")) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("*") || l.contains("unsuccessful or closed pending query result")) {
+                continue;
+            }
+            if (best == null || l.startsWith("Error:")) {
+                best = l.startsWith("Error:") ? l.substring("Error:".length()).strip() : l;
+            }
+        }
+        String one = best == null ? raw.strip().replaceAll("\\s+", " ") : best;
+        return one.length() > 300 ? one.substring(0, 300) + "..." : one;
     }
 
     private static void deleteQuietly(Path db) {
@@ -281,7 +303,11 @@ public final class MimicImport {
         return "'" + text.replace("'", "''") + "'";
     }
 
-    /** The read_csv call for a file, with the release's columns and types, storing rejected rows. */
+    /**
+     * The read_csv call for a file, with the release's columns and types, storing rejected rows. Nothing is
+     * sniffed ({@code auto_detect = false}): the release's dialect is known, and DuckDB's sniffer fails the whole
+     * file on one broken quote, where the reader itself rejects just that row.
+     */
     private static String readCsv(Table t, Path file, String rejects) {
         StringBuilder cols = new StringBuilder("{");
         for (MimicTables.Column c : t.columns()) {
@@ -289,13 +315,14 @@ public final class MimicImport {
         }
         cols.append('}');
         return "read_csv(" + quote(file.toAbsolutePath().toString()) + ", header = true, delim = ',', quote = '\"', "
-                + "escape = '\"', columns = " + cols + ", timestampformat = '%Y-%m-%d %H:%M:%S', "
+                + "escape = '\"', columns = " + cols + ", auto_detect = false, "
+                + "timestampformat = '%Y-%m-%d %H:%M:%S', "
                 + "dateformat = '%Y-%m-%d', store_rejects = true, "
                 + "rejects_table = '" + rejects + "_errors', rejects_scan = '" + rejects + "_scans')";
     }
 
     private ImportReport load(Connection c, Statement s, List<Table> tables, Map<Table, Path> files, Path db,
-            long start) throws SQLException {
+            long start, java.util.concurrent.atomic.AtomicReference<String> step) throws SQLException {
         Map<String, Long> rows = new LinkedHashMap<>();
         List<String> kept = new ArrayList<>();
         List<MalformedRows> malformed = new ArrayList<>();
@@ -325,6 +352,7 @@ public final class MimicImport {
                 where = (where.isEmpty() ? " WHERE " : where + " AND ")
                         + "subject_id IN (SELECT subject_id FROM sample_subjects)";
             }
+            step.set("loading " + name);
             executeWithProgress(s, "CREATE TABLE " + t.qualified() + " AS SELECT * FROM " + readCsv(t, file, rejects)
                     + where, "loading " + name + " (" + String.format(Locale.ROOT, "%.1f MiB", size(file) / 1048576.0)
                     + ")");
@@ -347,6 +375,7 @@ public final class MimicImport {
                 say("  " + e);
             }
         }
+        step.set("building the views and splits");
         s.execute("DROP TABLE IF EXISTS main.sample_subjects");
         createViews(s);
         loadNegatedMentions(s, rows);
@@ -434,7 +463,9 @@ public final class MimicImport {
         try (ResultSet rs = s.executeQuery("SELECT line, column_name, error_type, csv_line FROM " + rejects
                 + "_errors ORDER BY line LIMIT 3")) {
             while (rs.next()) {
-                String line = rs.getString(4) == null ? "" : rs.getString(4);
+                // One line per example: a broken quote's row spans lines of the file.
+                String line = rs.getString(4) == null ? "" : rs.getString(4).strip().replace("\r", "\\r")
+                        .replace("\n", "\\n");
                 examples.add("line " + rs.getLong(1) + " (" + rs.getString(2) + "): " + rs.getString(3) + ": "
                         + (line.length() > 120 ? line.substring(0, 120) + "..." : line));
             }

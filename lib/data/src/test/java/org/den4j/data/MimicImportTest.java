@@ -182,6 +182,32 @@ class MimicImportTest {
     }
 
     @Test
+    void aRowWithABrokenQuoteIsReportedWithItsLineAndSkipped() throws Exception {
+        // Line 5 opens a quote it never closes; the rows before and after it are fine.
+        ImportReport r = MimicImport.builder(tinyMimicIii("4,11,111,3,\"486\n5,11,111,4,\"4280\"\n"),
+                MimicVersion.MIMIC_III).outputDir(dir.resolve("db")).build().run();
+        assertEquals(1, r.malformed().size(), r.malformed().toString());
+        MalformedRows m = r.malformed().get(0);
+        assertEquals("DIAGNOSES_ICD.csv", m.file());
+        // The open quote runs on to the next quote, so the two lines are one rejected row, shown on one line.
+        assertEquals(1, m.count(), m.toString());
+        assertEquals(List.of("line 5 (icd9_code): UNQUOTED VALUE: 4,11,111,3,\"486\\n5,11,111,4,\"4280\""),
+                m.examples());
+        assertEquals(List.of(Arrays.asList("038.9", "401.9")), query(r.database(),
+                "SELECT diagnosis_codes FROM admission_facts"), "the good rows were loaded");
+    }
+
+    @Test
+    void duckDbsErrorReachesTheUserAsOneLineWithoutItsWrapper() {
+        java.sql.SQLException e = new java.sql.SQLException("Invalid Input Error: Attempting to execute an "
+                + "unsuccessful or closed pending query result\nError: Invalid Input Error: Error when sniffing file "
+                + "\"/m/DIAGNOSES_ICD.csv\".\n* Set skip (skip=${n}) to skip ${n} lines at the top of the file\n"
+                + "* Be sure that the maximum line size is set to an appropriate value\n");
+        assertEquals("Invalid Input Error: Error when sniffing file \"/m/DIAGNOSES_ICD.csv\".",
+                MimicImport.driverMessage(e));
+    }
+
+    @Test
     void missingFilesAreListedWithWhatTheVersionNeeds() throws Exception {
         Path m = tinyMimicIii("");
         Files.delete(m.resolve("NOTEEVENTS.csv"));
