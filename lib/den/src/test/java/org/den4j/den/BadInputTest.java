@@ -71,6 +71,45 @@ class BadInputTest {
     }
 
     @Test
+    void zipBombStopsAtItsExpansionLimitAndImportsNothing() throws Exception {
+        // 200 MB of zeros deflate to about 200 KB: a thousand to one, past the limit of a hundred.
+        Path bomb = tmp.resolve("bomb.zip");
+        try (OutputStream out = Files.newOutputStream(bomb); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("config.json"));
+            z.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            z.putNextEntry(new ZipEntry("model.safetensors"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 200; i++) {
+                z.write(zeros);
+            }
+        }
+        try (Den den = Den.at(tmp.resolve("den"))) {
+            DenInputException e = assertThrows(DenInputException.class,
+                    () -> den.importPack(bomb, PushRequest.builder(tmp, "a/bomb").build()));
+            assertTrue(e.getMessage().startsWith("Zip " + bomb + " expands to more than "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("refusing it as a zip bomb. Nothing was imported."), e.getMessage());
+            assertTrue(den.list().isEmpty());
+        }
+    }
+
+    @Test
+    void zipEntryNamesWithNulAndNonZipBytesAreClearErrors() throws Exception {
+        Path zip = tmp.resolve("nul.zip");
+        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("config\u0000.json"));
+            z.write('x');
+        }
+        Path truncated = tmp.resolve("truncated.zip");
+        byte[] whole = Files.readAllBytes(zip);
+        Files.write(truncated, java.util.Arrays.copyOf(whole, 40));
+        try (Den den = Den.at(tmp.resolve("den"))) {
+            assertMessage("has an entry whose name holds a NUL or control character ('config?.json')",
+                    () -> den.importPack(zip, PushRequest.builder(tmp, "a/nul").build()));
+            assertMessage("is not a valid zip", () -> den.importPack(truncated, PushRequest.builder(tmp, "a/t").build()));
+        }
+    }
+
+    @Test
     void denPathThatIsAFileIsRejected() throws Exception {
         Path file = Files.writeString(tmp.resolve("den-file"), "x");
         DenConfigException e = assertThrows(DenConfigException.class, () -> Den.at(file));
