@@ -2,6 +2,8 @@ package org.den4j.hub;
 
 import static org.den4j.hub.Fixtures.bytes;
 import static org.den4j.hub.Fixtures.client;
+import static org.den4j.hub.Fixtures.downloadsOf;
+import static org.den4j.hub.Fixtures.names;
 import static org.den4j.hub.Fixtures.read;
 import static org.den4j.hub.Fixtures.sha256;
 import static org.den4j.hub.Fixtures.utf8;
@@ -9,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,7 +19,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -178,6 +183,38 @@ class HostileHubTest {
         }
         assertTrue(System.nanoTime() - start < 60_000_000_000L, "bounded in time as well");
         assertEquals(before, contents(tmp, cache));
+    }
+
+    @Test
+    void serverThatIgnoresRangeAndCutsEveryBodyShortIsGivenUpOn() {
+        // Each answer is 200 from byte 0 and ends after 10,000 bytes: a restart is no progress.
+        hub.truncateIgnoringRange("model.safetensors", 10_000);
+        try (HubClient client = client(hub, cache)) {
+            DownloadFailedException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> assertThrows(DownloadFailedException.class, () -> client.download(REPO, "main",
+                            "model.safetensors", Verification.SHA256, ProgressListener.NONE)));
+            assertTrue(e.getMessage().contains("failed: the server ignored Range and sent the file from byte 0 "
+                    + "again 3 times, and every transfer broke off (10000 of 40000 bytes at most;"), e.getMessage());
+        }
+        assertEquals(4, downloadsOf(hub, "model.safetensors").size(), "the first try and three restarts");
+        assertEquals(List.of(), names(cache.resolve("models--acme--hostile/blobs")), "nothing stored");
+    }
+
+    @Test
+    void transferThatDripsNewBytesGetsABoundedNumberOfAttempts() {
+        // 40 drops after 100 new bytes each: progress every time, so only the bound on attempts ends it.
+        for (int i = 0; i < 40; i++) {
+            hub.failNextDownload("notes.txt", 100);
+        }
+        try (HubClient client = client(hub, cache)) {
+            DownloadFailedException e = assertTimeoutPreemptively(Duration.ofSeconds(120),
+                    () -> assertThrows(DownloadFailedException.class, () -> client.download(REPO, "main",
+                            "notes.txt", Verification.SHA256, ProgressListener.NONE)));
+            assertTrue(e.getMessage().contains("failed: the transfer broke off 30 times, the most one file gets, "
+                    + "3000 of 10000 bytes arrived"), e.getMessage());
+        }
+        assertEquals(30, downloadsOf(hub, "notes.txt").size());
+        assertEquals(List.of(), names(cache.resolve("models--acme--hostile/blobs")), "nothing stored");
     }
 
     /** Every file and folder under {@code root} (except {@code skip}) with its bytes' hash; links as their target. */

@@ -54,8 +54,19 @@ import org.den4j.hub.Verification;
  * </ol>
  */
 public final class FileDownload {
-    /** Python's {@code _nb_retries} of {@code http_get}: attempts after a dropped transfer, reset by progress. */
+    /**
+     * Python's {@code _nb_retries} of {@code http_get}: attempts after a dropped transfer, reset by real progress
+     * (bytes past the most that any attempt had written, not the same bytes again after a restart).
+     */
     static final int STREAM_RETRIES = 5;
+    /**
+     * The most attempts one file's transfer gets in all, progress or not: with the watchdog's
+     * {@code HF_HUB_DOWNLOAD_TIMEOUT} per attempt and at most 2 s between attempts, this is the transfer's
+     * deadline once its connection starts breaking (30 x 12 s with the defaults).
+     */
+    static final int MAX_ATTEMPTS = 30;
+    /** The most times a server may ignore {@code Range} (answer from byte 0) before the transfer gives up. */
+    static final int MAX_RESTARTS = 2;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
 
     private final HubSettings settings;
@@ -379,7 +390,10 @@ public final class FileDownload {
         HubHttp.Target target = new HubHttp.Target(repo.repoId(), rev, path);
         Transfer t = new Transfer(out, meta.size(), algorithm, progress);
         int retries = STREAM_RETRIES;
+        int attempts = 0;
+        long highWater = 0; // the most bytes any attempt had written: only bytes past it are progress
         while (true) {
+            attempts++;
             IOException drop = null;
             Sink sink = new Sink(t);
             ScheduledFuture<?> check = watch(sink);
@@ -408,13 +422,27 @@ public final class FileDownload {
             if (t.written == meta.size()) {
                 return t.digest; // all bytes arrived, even if the end of the exchange failed
             }
-            if (t.progressed) {
-                retries = STREAM_RETRIES; // data came: the connection works, start counting again
-                t.progressed = false;
+            if (t.written > highWater) {
+                highWater = t.written;
+                retries = STREAM_RETRIES; // new bytes came: the connection works, start counting again
             }
             // Dropped, or ended early without an error: resume from what arrived.
             if (drop == null) {
                 drop = new IOException("the connection closed after " + t.written + " of " + meta.size() + " bytes");
+            }
+            if (t.restarts > MAX_RESTARTS) {
+                throw new DownloadFailedException(repo.repoId(), rev, path, meta.location(), "Download of '" + path
+                        + "' of " + repo.repoId() + " from " + meta.location() + " failed: the server ignored Range "
+                        + "and sent the file from byte 0 again " + t.restarts + " times, and every transfer broke "
+                        + "off (" + highWater + " of " + meta.size() + " bytes at most; last error: " + drop
+                        + "). Nothing was stored in the cache. Try again later, or use another HF_ENDPOINT.", drop);
+            }
+            if (attempts >= MAX_ATTEMPTS) {
+                throw new DownloadFailedException(repo.repoId(), rev, path, meta.location(), "Download of '" + path
+                        + "' of " + repo.repoId() + " from " + meta.location() + " failed: the transfer broke off "
+                        + attempts + " times, the most one file gets, " + highWater + " of " + meta.size()
+                        + " bytes arrived (last error: " + drop + "). Nothing was stored in the cache. Check your "
+                        + "connection and try again.", drop);
             }
             if (retries-- <= 0) {
                 throw failed(repo, rev, path, meta, t.written, drop);
@@ -444,7 +472,7 @@ public final class FileDownload {
         // the sink is closed; the sink's lock orders both.
         long written;
         MessageDigest digest;
-        boolean progressed;
+        int restarts;
         boolean tooMuch;
         IOException diskFailure;
         volatile long lastData = System.nanoTime();
@@ -474,6 +502,7 @@ public final class FileDownload {
                         }
                         progress.advance(-written);
                         written = 0;
+                        restarts++;
                         digest = algorithm == null ? null : Checksums.newDigest(algorithm, expected);
                         if (info.statusCode() == 206) {
                             return HttpResponse.BodySubscribers.replacing(null); // ask again, without Range
@@ -538,7 +567,6 @@ public final class FileDownload {
                         t.out.write(buffer);
                     }
                     t.written += n;
-                    t.progressed |= n > 0;
                     t.progress.advance(n);
                 }
             } catch (IOException e) {
