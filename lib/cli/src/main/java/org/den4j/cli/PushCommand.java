@@ -35,10 +35,16 @@ final class PushCommand extends Subcommand {
             description = "Registry metadata (modelType, architecture, inputs, outputs, metrics, ...) as JSON or YAML.")
     Path metadata;
 
+    @Option(names = "--follow-symlinks", description = "Push what symbolic links inside the folder point to; "
+            + "without it a link is refused. A link out of the folder is refused either way, and so are FIFOs "
+            + "and devices.")
+    boolean followSymlinks;
+
     @Override
     int run(Den den) {
         PushRequest request = PushRequest.builder(directory, name).description(description).tags(tags)
-                .parent(parentRef).metadata(MetadataFile.read(metadata)).progress(progress()).build();
+                .parent(parentRef).metadata(MetadataFile.read(metadata)).progress(progress())
+                .followSymlinks(followSymlinks).build();
         report(out(), err(), den.push(request));
         return ok();
     }

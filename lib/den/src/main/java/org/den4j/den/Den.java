@@ -509,7 +509,7 @@ public final class Den implements AutoCloseable {
         ImportedModel imported = fetchExternal(ref, listener);
         return push(PushRequest.builder(imported.directory(), name == null ? imported.name() : name)
                 .description(imported.description()).tags(imported.tags()).metadata(imported.metadata())
-                .progress(listener).build());
+                .progress(listener).followSymlinksWithin(imported.linkRoot()).build());
     }
 
     /**

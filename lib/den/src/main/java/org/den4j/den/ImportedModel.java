@@ -12,9 +12,17 @@ import java.util.Objects;
  * @param description what it is
  * @param tags tags the source gives it, for example a model card's {@code tags}
  * @param metadata registry metadata derived by the source; its {@code sourceUrl} says where it came from
+ * @param linkRoot where the directory's symbolic links may point, such as a cache whose snapshots link into its
+ *     blob store; null when the directory holds no links. A push follows links inside it and refuses others.
  */
 public record ImportedModel(Path directory, String name, String description, List<String> tags,
-        ModelMetadata metadata) {
+        ModelMetadata metadata, Path linkRoot) {
+    /** A model whose directory holds regular files only. */
+    public ImportedModel(Path directory, String name, String description, List<String> tags,
+            ModelMetadata metadata) {
+        this(directory, name, description, tags, metadata, null);
+    }
+
     public ImportedModel {
         Objects.requireNonNull(directory, "directory");
         ModelRef.checkName(name);

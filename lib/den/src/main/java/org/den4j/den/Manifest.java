@@ -14,7 +14,10 @@ import java.util.Set;
  * The files of a model, sorted by path; its digest is the model's identity.
  *
  * <p>The digest is the SHA-256 of the canonical text: one line {@code sha256 size path\n} per
- * file, in path order. Two models with the same files have the same digest, whoever pushed them.
+ * file, in path order. Two models with the same files have the same digest, whoever pushed them. The text
+ * cannot be shared by two different manifests: the hash has a fixed length, the size is digits, and a path
+ * holds no newline or other control character ({@link FileEntry} refuses them), so the text splits back
+ * into its files in exactly one way.
  *
  * @param files the files, sorted by path
  */

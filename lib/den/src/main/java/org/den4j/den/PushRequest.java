@@ -13,16 +13,21 @@ import java.util.Objects;
  *     .parent("acme/qwen2-tiny@1").build());
  * }</pre>
  *
- * @param directory the model directory; every regular file in it (following links) is pushed
+ * @param directory the model directory; every regular file in it is pushed. A special file (FIFO, device,
+ *     socket) is refused, and so is a symbolic link, unless {@code linkRoot} is set and the link points inside
+ *     it: then what it points to is pushed
  * @param name the model name
  * @param description what it is
  * @param tags free-form tags
  * @param parent a reference to the model it derives from, or null
  * @param metadata registry metadata
  * @param progress where to report bytes hashed and stored
+ * @param linkRoot the folder symbolic links may point into, to be followed: the directory itself for
+ *     {@code --follow-symlinks}, a cache's root for a cache snapshot made of links; null (the default) refuses
+ *     every link
  */
 public record PushRequest(Path directory, String name, String description, List<String> tags, String parent,
-        ModelMetadata metadata, ProgressListener progress) {
+        ModelMetadata metadata, ProgressListener progress, Path linkRoot) {
     public PushRequest {
         Objects.requireNonNull(directory, "directory");
         ModelRef.checkName(name);
@@ -45,7 +50,7 @@ public record PushRequest(Path directory, String name, String description, List<
     /** A builder holding this request's values. */
     public Builder toBuilder() {
         return new Builder(directory, name).description(description).tags(tags).parent(parent).metadata(metadata)
-                .progress(progress);
+                .progress(progress).followSymlinksWithin(linkRoot);
     }
 
     /** Builds a {@link PushRequest}. */
@@ -57,6 +62,7 @@ public record PushRequest(Path directory, String name, String description, List<
         private String parent;
         private ModelMetadata metadata = ModelMetadata.EMPTY;
         private ProgressListener progress = ProgressListener.NONE;
+        private Path linkRoot;
 
         private Builder(Path directory, String name) {
             this.directory = directory;
@@ -88,8 +94,20 @@ public record PushRequest(Path directory, String name, String description, List<
             return this;
         }
 
+        /** Push what symbolic links inside the folder point to, instead of refusing them (default false). */
+        public Builder followSymlinks(boolean follow) {
+            this.linkRoot = follow ? directory : null;
+            return this;
+        }
+
+        /** Follow symbolic links that point inside {@code root}; refuse the others (null: refuse every link). */
+        public Builder followSymlinksWithin(Path root) {
+            this.linkRoot = root;
+            return this;
+        }
+
         public PushRequest build() {
-            return new PushRequest(directory, name, description, tags, parent, metadata, progress);
+            return new PushRequest(directory, name, description, tags, parent, metadata, progress, linkRoot);
         }
     }
 }

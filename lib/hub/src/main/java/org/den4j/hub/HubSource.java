@@ -115,7 +115,9 @@ public final class HubSource implements ExternalSource {
                     sizeOf(snapshot)).toBuilder().extra("revision", parts[1]).extra("commit", commit).build();
             String description = "Hugging Face model " + parts[0] + " at " + parts[1]
                     + (parts[1].equals(commit) ? "" : " (commit " + commit + ")");
-            return new ImportedModel(snapshot, parts[0], description, card.tags(), metadata);
+            // The snapshot's files are links into the repository's blobs/ (models--org--name): follow those only.
+            return new ImportedModel(snapshot, parts[0], description, card.tags(), metadata,
+                    snapshot.getParent().getParent());
         } catch (IOException e) {
             throw new DenException("hf:" + ref + ": cannot read config.json or README.md in " + snapshot + ": " + e, e);
         }

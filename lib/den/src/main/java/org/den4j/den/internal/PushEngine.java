@@ -56,7 +56,7 @@ public final class PushEngine {
                     + "holds it (or import a zip with den import)");
         }
         ModelInfo parent = request.parent() == null ? null : store.show(request.parent());
-        List<Path> files = listFiles(dir);
+        List<Path> files = listFiles(dir, request.linkRoot());
         if (files.isEmpty()) {
             throw new DenInputException("Model directory " + dir + " holds no files; a model needs at least one file");
         }
@@ -97,7 +97,7 @@ public final class PushEngine {
     /** Records a model whose blobs are already stored; see {@code Den.commit}. */
     public PushResult commit(String name, Manifest manifest, String description, List<String> tags, String parentRef,
             ModelMetadata metadata) {
-        PushRequest request = new PushRequest(Path.of("."), name, description, tags, parentRef, metadata, null);
+        PushRequest request = new PushRequest(Path.of("."), name, description, tags, parentRef, metadata, null, null);
         ModelInfo parent = parentRef == null ? null : store.show(parentRef);
         try {
             List<String> missing = new ArrayList<>();
@@ -138,12 +138,62 @@ public final class PushEngine {
         }
     }
 
-    private static List<Path> listFiles(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-            return walk.filter(Files::isRegularFile).sorted().toList();
+    /**
+     * The regular files of {@code dir}, sorted. A symbolic link that leaves the folder, or a special file, is
+     * refused with a message naming it: pushing {@code /etc/passwd} or {@code /proc/self/status} because a link
+     * pointed there, or silently leaving out a FIFO, would store something else than the folder shows. Links
+     * that stay inside are followed only when asked.
+     */
+    static List<Path> listFiles(Path dir, Path linkRoot) {
+        Path real;
+        Path root;
+        try {
+            real = dir.toRealPath();
+            root = linkRoot == null ? null : linkRoot.toRealPath();
+        } catch (IOException e) {
+            throw new DenInputException("Cannot read model directory " + dir + ": " + e, e);
+        }
+        FileVisitOption[] options = root != null ? new FileVisitOption[] {FileVisitOption.FOLLOW_LINKS}
+                : new FileVisitOption[0];
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir, options)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                String relative = dir.relativize(p).toString();
+                if (!p.equals(dir) && (Files.isSymbolicLink(p) || (root != null && !p.toRealPath().startsWith(root)))) {
+                    Path target;
+                    try {
+                        target = p.toRealPath();
+                    } catch (IOException e) {
+                        throw new DenInputException("Model directory " + dir + " holds a symbolic link '" + relative
+                                + "' that points nowhere (" + Files.readSymbolicLink(p) + "); remove it, then push");
+                    }
+                    Path allowed = root != null ? root : real;
+                    if (!target.startsWith(allowed)) {
+                        throw new DenInputException("Model directory " + dir + " holds a symbolic link '" + relative
+                                + "' that points outside " + (root != null && !root.equals(real) ? root : "it")
+                                + " (to " + target + "); den push stores only what is inside the folder: copy the "
+                                + "file in, or remove the link");
+                    }
+                    if (root == null) {
+                        throw new DenInputException("Model directory " + dir + " holds a symbolic link '" + relative
+                                + "' (to " + real.relativize(target) + " inside it); pass --follow-symlinks "
+                                + "(PushRequest.followSymlinks) to push what it points to, or remove the link");
+                    }
+                }
+                if (Files.isRegularFile(p)) {
+                    FileEntry.checkPath(relative.replace('\\', '/')); // before hashing, not after
+                    files.add(p);
+                } else if (!Files.isDirectory(p)) {
+                    throw new DenInputException("Model directory " + dir + " holds '" + relative + "', which is "
+                            + "not a regular file (a FIFO, device or socket); den push stores regular files only: "
+                            + "remove it, then push");
+                }
+            }
         } catch (IOException | UncheckedIOException e) {
             throw new DenInputException("Cannot list model directory " + dir + ": " + e, e);
         }
+        files.sort(null);
+        return files;
     }
 
     private List<FileEntry> storeFiles(Path dir, List<Path> files, Path staging, ProgressListener progress,
@@ -254,7 +304,7 @@ public final class PushEngine {
     public PushResult importPack(Path source, PushRequest request) {
         if (Files.isDirectory(source)) {
             return push(new PushRequest(source, request.name(), request.description(), request.tags(), request.parent(),
-                    request.metadata(), request.progress()));
+                    request.metadata(), request.progress(), request.linkRoot()));
         }
         if (!Files.isRegularFile(source)) {
             throw new DenInputException("Import source " + source + " does not exist; pass a zip made by den export or "

@@ -7,7 +7,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.den4j.den.CorruptBlobException;
@@ -24,6 +29,16 @@ import org.den4j.den.io.FileTree;
  *
  * <p>The first materialization checks every blob's SHA-256; later fetches check sizes only, which
  * costs one {@code stat} per file and copies nothing.
+ *
+ * <p>Fetched files are hard links to the blobs, read-only; but root (or anyone who changes the mode) can
+ * still write into one, and so into every model that shares the blob. A later fetch notices such a write:
+ * a file whose size differs is a {@link CorruptBlobException}; a file modified after the directory was
+ * made (its modification time is later than the directory's, which is set when it is complete) or that is
+ * no longer the blob itself (another inode: replaced by an editor or {@code cp}) is hashed, and if its
+ * bytes are not the manifest's the directory is made again from the blobs, verifying each: a damaged blob of
+ * a cache is downloaded again, a damaged blob of a local den is a {@link CorruptBlobException} naming it.
+ * Not noticed: a write that keeps the size and puts the old modification time back ({@code touch -r});
+ * {@code den verify} hashes every blob and finds that too.
  */
 public final class Snapshots {
     private final DenBackend backend;
@@ -51,7 +66,54 @@ public final class Snapshots {
             return Optional.empty();
         }
         checkSizes(model, target, manifest);
-        return Optional.of(target);
+        return changedFiles(target, manifest).isEmpty() ? Optional.of(target) : Optional.empty();
+    }
+
+    /**
+     * The files of a made directory whose bytes are no longer the manifest's: only those written after the
+     * directory was made, or no longer the blob's inode, are hashed.
+     */
+    private List<FileEntry> changedFiles(Path dir, Manifest manifest) throws IOException {
+        FileTime made = Files.getLastModifiedTime(dir);
+        List<FileEntry> changed = new ArrayList<>();
+        for (FileEntry file : manifest.files()) {
+            Path p = dir.resolve(file.path());
+            BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class);
+            boolean written = attributes.lastModifiedTime().compareTo(made) > 0;
+            Optional<Path> blob = backend.localBlob(file.sha256());
+            boolean replaced = blob.isPresent() && attributes.fileKey() != null && !attributes.fileKey().equals(
+                    Files.readAttributes(blob.get(), BasicFileAttributes.class).fileKey());
+            if ((written || replaced) && !Sha256.of(p, n -> { }).equals(file.sha256())) {
+                changed.add(file);
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Moves a directory whose files were written aside and deletes it; for a cache, deletes the damaged
+     * blobs too, so that they are downloaded again.
+     */
+    private void discard(String model, Path target, List<FileEntry> changed) throws IOException {
+        System.getLogger("org.den4j.den").log(System.Logger.Level.WARNING, "The fetched directory of " + model + " ("
+                + target + ") was written to (" + changed.get(0).path() + (changed.size() > 1 ? " and "
+                + (changed.size() - 1) + " more" : "") + "); making it again from the blobs");
+        Path stale = root.resolve(".stale-" + UUID.randomUUID());
+        try {
+            Files.move(target, stale, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return; // another process got there first
+        }
+        makeWritable(stale);
+        FileTree.delete(stale);
+        if (backend instanceof CachingBackend cache) {
+            for (FileEntry file : changed) {
+                Optional<Path> blob = cache.localBlob(file.sha256());
+                if (blob.isPresent() && !Sha256.of(blob.get(), n -> { }).equals(file.sha256())) {
+                    Files.deleteIfExists(blob.get());
+                }
+            }
+        }
     }
 
     /**
@@ -71,11 +133,17 @@ public final class Snapshots {
      */
     public Path materialize(String model, String digest, Manifest manifest, ProgressListener progress, boolean verify)
             throws IOException {
-        Optional<Path> existing = existing(model, digest, manifest);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
         Path target = pathOf(digest);
+        boolean check = verify;
+        if (Files.isDirectory(target)) {
+            checkSizes(model, target, manifest);
+            List<FileEntry> changed = changedFiles(target, manifest);
+            if (changed.isEmpty()) {
+                return target;
+            }
+            discard(model, target, changed);
+            check = true; // the blobs may be what was written: hash each before linking it again
+        }
         Path building = root.resolve(".tmp-" + UUID.randomUUID());
         Files.createDirectories(building);
         progress.start("fetch " + model, verify ? manifest.size() : 0);
@@ -86,8 +154,10 @@ public final class Snapshots {
             for (FileEntry file : manifest.files()) {
                 Path dest = building.resolve(file.path());
                 Files.createDirectories(dest.getParent());
-                place(model, file, dest, progress, verify);
+                place(model, file, dest, progress, check);
             }
+            // The directory's time says when it was complete: a file modified later was written through it.
+            Files.setLastModifiedTime(building, FileTime.from(Instant.now()));
             try {
                 Files.move(building, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
@@ -229,6 +299,16 @@ public final class Snapshots {
             if (size != file.size()) {
                 throw new CorruptBlobException(model, file.path(), file.sha256(), p, "size is " + size + " bytes, expected "
                         + file.size());
+            }
+        }
+    }
+
+    private static void makeWritable(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    LocalBackend.setPermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
             }
         }
     }
