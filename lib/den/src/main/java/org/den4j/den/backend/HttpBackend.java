@@ -198,6 +198,23 @@ public final class HttpBackend implements DenBackend {
                 .body().close();
     }
 
+    /**
+     * Asks the server to remove what its killed writers left in its staging (an upload cut off by a crash),
+     * as {@code den gc} does on a local den. It needs the admin scope; without it, or from a server that
+     * predates the route, nothing is removed.
+     */
+    @Override
+    public CleanupResult cleanStaleStaging() throws IOException {
+        HttpResponse<InputStream> r = send(request("/api/v1/staging/clean").POST(HttpRequest.BodyPublishers.noBody()),
+                "clean the server's stale staging", 403, 404);
+        if (r.statusCode() != 200) {
+            r.body().close();
+            return new CleanupResult(0, 0);
+        }
+        JsonNode n = json(r);
+        return new CleanupResult(n.path("entries").asInt(), n.path("bytes").asLong());
+    }
+
     @Override
     public void deleteBlob(String digest) throws IOException {
         send(request(blobPath(digest)).DELETE(), "delete blob " + digest, 404).body().close();

@@ -1,6 +1,7 @@
 package org.den4j.serve.den;
 
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,6 +57,13 @@ public final class DenServer implements AutoCloseable {
         GuardedBackend.ServerPolicy policy = new GuardedBackend.ServerPolicy(b.allowPushFinetuned,
                 b.allowLocalFineTune);
         this.backend = new GuardedBackend(b.backend, policy);
+        try {
+            // Uploads cut off when a server was killed leave their staging behind: remove it before serving.
+            b.backend.cleanStaleStaging();
+        } catch (IOException e) {
+            System.getLogger("org.den4j.serve").log(System.Logger.Level.WARNING, "Could not clean the den's stale "
+                    + "staging at start-up", e);
+        }
         this.den = new Den(backend, b.config, b.clock);
         backend.liveModels(digest -> den.has("sha256:" + digest));
         Routes routes = new Routes(den, backend, b.keys, policy);

@@ -140,8 +140,29 @@ final class GuardedBackend extends ForwardingBackend {
             }
             return;
         }
+        checkNextVersion(key, name, version);
         if (model.parent() != null) {
             checkFineTunePolicy(model);
+        }
+    }
+
+    /**
+     * A new version must be the next number of its name, as push assigns them: one past the highest recorded
+     * (deleted versions keep their records, so numbers are never reused). A number that skips ahead, such as
+     * {@code @999999999}, would leave the name no room to grow.
+     */
+    private void checkNextVersion(String key, String name, int version) throws IOException {
+        int highest = 0;
+        String prefix = DocumentKey.prefixOf(name) + "versions/";
+        for (org.den4j.den.backend.DocumentStat d : inner.list(prefix)) {
+            if (DocumentKey.parse(d.key()).orElse(null) instanceof DocumentKey.VersionKey v && v.name().equals(name)) {
+                highest = Math.max(highest, v.version());
+            }
+        }
+        if (version != highest + 1) {
+            throw new ServeException(409, "version_out_of_order", "Version record " + key + " would make " + name
+                    + "@" + version + ", but the next version of " + name + " is " + (highest + 1) + "; versions are "
+                    + "numbered one after another (push numbers them), so a number that skips ahead is refused");
         }
     }
 
@@ -160,6 +181,53 @@ final class GuardedBackend extends ForwardingBackend {
                     + "and the server runs with DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE=false. Ask the server's operator to "
                     + "restart it with DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE=true (den serve --allow-local-fine-tune)");
         }
+    }
+
+    /**
+     * The alias document as the server stores it: the aliases the client asks for, and the history as it was
+     * plus one entry per alias that changed, written by the server (the key's name, the time on the server's
+     * clock). Whatever history the client sent is ignored, so entries can be neither removed nor forged.
+     */
+    private byte[] auditedAliases(String key, String name, byte[] content, String user) throws IOException {
+        AliasDoc asked = Json.MAPPER.readValue(content, AliasDoc.class);
+        AliasDoc stored = inner.read(key).map(d -> {
+            try {
+                return Json.MAPPER.readValue(d.content(), AliasDoc.class);
+            } catch (IOException e) {
+                return AliasDoc.EMPTY;
+            }
+        }).orElse(AliasDoc.EMPTY);
+        List<org.den4j.den.AliasChange> history = new ArrayList<>(stored.history());
+        java.time.Instant now = java.time.Instant.now();
+        java.util.Set<String> names = new java.util.TreeSet<>(stored.aliases().keySet());
+        names.addAll(asked.aliases().keySet());
+        for (String alias : names) {
+            int before = stored.aliases().getOrDefault(alias, 0);
+            int after = asked.aliases().getOrDefault(alias, 0);
+            if (before != after) {
+                history.add(new org.den4j.den.AliasChange(alias, after, before, now, user));
+            }
+        }
+        return Json.bytes(new AliasDoc(asked.aliases(), history));
+    }
+
+    /** Who the audit entries name: set per request by the routes (the API key's name), "anonymous" when none. */
+    private final ThreadLocal<String> writer = ThreadLocal.withInitial(() -> "den-server");
+
+    /** Runs {@code write} with alias changes recorded as made by {@code user}. */
+    <T> T as(String user, IoSupplier<T> write) throws IOException {
+        String before = writer.get();
+        writer.set(user == null ? "anonymous" : user);
+        try {
+            return write.get();
+        } finally {
+            writer.set(before);
+        }
+    }
+
+    /** A write that may fail with an I/O error. */
+    interface IoSupplier<T> {
+        T get() throws IOException;
     }
 
     private void checkAliases(String name, byte[] content) throws IOException {
@@ -186,13 +254,17 @@ final class GuardedBackend extends ForwardingBackend {
     @Override
     public boolean create(String key, byte[] content) throws IOException {
         check(key, content, true);
-        return inner.create(key, content);
+        return inner.create(key, DocumentKey.isAliases(key) ? audited(key, content) : content);
     }
 
     @Override
     public boolean replace(String key, byte[] content, String expectedEtag) throws IOException {
         check(key, content, expectedEtag == null);
-        return inner.replace(key, content, expectedEtag);
+        return inner.replace(key, DocumentKey.isAliases(key) ? audited(key, content) : content, expectedEtag);
+    }
+
+    private byte[] audited(String key, byte[] content) throws IOException {
+        return auditedAliases(key, DocumentKey.nameOf(key).orElseThrow(), content, writer.get());
     }
 
     /**

@@ -36,6 +36,7 @@ import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.DocumentStat;
 import org.den4j.den.backend.HttpBackend;
 import org.den4j.den.backend.StoredDocument;
+import org.den4j.den.format.DocumentKey;
 import org.den4j.den.format.Json;
 import org.den4j.den.format.Sha256;
 import org.den4j.serve.den.ApiKeys.Scope;
@@ -91,19 +92,33 @@ final class Routes {
         app.put(API + "/docs/<key>", this::writeDoc);
         app.delete(API + "/docs/<key>", this::deleteDoc);
         app.get(API + "/changes", this::changes);
+        app.post(API + "/staging/clean", this::cleanStaging);
+        app.error(404, ctx -> {
+            if (!String.valueOf(ctx.res().getContentType()).startsWith(JSON)) { // Javalin's own text answer
+                error(ctx, 404, "no_route", "This den server has no " + ctx.method() + " " + ctx.path()
+                        + "; its API is under " + API);
+            }
+        });
 
         app.exception(ServeException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         app.exception(ModelNotFoundException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage()));
         app.exception(ModelInUseException.class, (e, ctx) -> error(ctx, 409, "in_use", e.getMessage()));
         app.exception(DenInputException.class, (e, ctx) -> error(ctx, 400, "bad_input", e.getMessage()));
         app.exception(DenException.class, (e, ctx) -> error(ctx, 500, "den_error", e.getMessage()));
-        app.exception(IOException.class, (e, ctx) -> error(ctx, 500, "io_error", "Den server I/O failed: " + e));
-        app.exception(Exception.class, (e, ctx) -> {
-            System.getLogger("org.den4j.serve").log(System.Logger.Level.ERROR, "Request " + ctx.method() + " "
-                    + ctx.path() + " failed", e);
-            error(ctx, 500, "internal_error", "The den server failed: " + e);
-        });
+        // Server-side failures are logged in full on the server; the client gets an id to quote, not the
+        // server's paths or stack.
+        app.exception(IOException.class, (e, ctx) -> error(ctx, 500, "io_error", "The den server could not read or "
+                + "write its storage (logged on the server as " + logged(ctx, e) + "); try again, or tell its operator"));
+        app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal_error", "The den server failed (logged "
+                + "on the server as " + logged(ctx, e) + "); tell its operator"));
         return app;
+    }
+
+    private static String logged(Context ctx, Exception e) {
+        String id = "error-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        System.getLogger("org.den4j.serve").log(System.Logger.Level.ERROR, id + ": request " + ctx.method() + " "
+                + ctx.path() + " failed", e);
+        return id;
     }
 
     // ---------------------------------------------------------------- authentication
@@ -162,7 +177,9 @@ final class Routes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("server", "den4j");
         body.put("protocol", 1);
-        body.put("den", den.location());
+        // The den's folder name only: its path on the server is none of the client's business.
+        body.put("den", Path.of(den.location()).getFileName() == null ? "den"
+                : Path.of(den.location()).getFileName().toString());
         body.put("policy", Map.of("allowPushFinetuned", policy.allowPushFinetuned(),
                 "allowLocalFineTune", policy.allowLocalFineTune()));
         body.put("anonymousRead", keys.anonymousRead());
@@ -234,25 +251,37 @@ final class Routes {
     }
 
     private void setAlias(Context ctx) throws IOException {
-        require(ctx, Scope.WRITE);
+        ApiKeys.Key key = require(ctx, Scope.WRITE);
         String name = ctx.pathParam("name");
-        JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            body = null;
+        }
         if (body == null || !body.hasNonNull("alias") || !body.path("version").canConvertToInt()
                 || body.path("version").asInt() < 1) {
             throw new ServeException(400, "bad_request", "Send {\"alias\": \"prod\", \"version\": N} to set an alias");
         }
-        den.alias(name, body.get("alias").asText(), body.get("version").asInt());
+        JsonNode b = body;
+        backend.as(key == null ? null : key.name(), () -> {
+            den.alias(name, b.get("alias").asText(), b.get("version").asInt());
+            return null;
+        });
         json(ctx, 200, Map.of("name", name, "aliases", den.aliases(name)));
     }
 
-    private void removeAlias(Context ctx) {
-        require(ctx, Scope.WRITE);
+    private void removeAlias(Context ctx) throws IOException {
+        ApiKeys.Key key = require(ctx, Scope.WRITE);
         String name = ctx.pathParam("name");
         String alias = ctx.queryParam("alias");
         if (alias == null) {
             throw new ServeException(400, "bad_request", "Name the alias to remove: DELETE /api/v1/aliases/NAME?alias=A");
         }
-        den.removeAlias(name, alias);
+        backend.as(key == null ? null : key.name(), () -> {
+            den.removeAlias(name, alias);
+            return null;
+        });
         json(ctx, 200, Map.of("name", name, "aliases", den.aliases(name)));
     }
 
@@ -396,6 +425,9 @@ final class Routes {
             Sha256.Copy copy;
             try (InputStream in = ctx.req().getInputStream()) {
                 copy = Sha256.copy(in, file, n -> { });
+            } catch (IOException e) {
+                throw new ServeException(400, "truncated", "Blob sha256:" + digest + " arrived incomplete (the "
+                        + "connection ended before its " + declared + " bytes); nothing was stored, upload it again");
             }
             if (declared >= 0 && copy.size() != declared) {
                 throw new ServeException(400, "truncated", "Blob sha256:" + digest + " arrived with " + copy.size()
@@ -449,6 +481,10 @@ final class Routes {
     private void listDocs(Context ctx) throws IOException {
         require(ctx, Scope.READ);
         String prefix = Optional.ofNullable(ctx.queryParam("prefix")).orElse("");
+        if (!prefix.isEmpty() && !isKeyText(prefix)) {
+            throw new ServeException(400, "bad_prefix", "prefix=" + printable(prefix) + " is not the start of a den "
+                    + "document key; use for example 'models/' or 'manifests/' (no '..', no leading '/', no '\\')");
+        }
         List<Map<String, String>> out = new ArrayList<>();
         for (DocumentStat d : backend.list(prefix)) {
             out.add(Map.of("key", d.key(), "etag", encodeEtag(d.etag())));
@@ -459,7 +495,7 @@ final class Routes {
     private void readDoc(Context ctx) throws IOException {
         require(ctx, Scope.READ);
         String key = key(ctx);
-        Optional<StoredDocument> doc = backend.read(key);
+        Optional<StoredDocument> doc = DocumentKey.parse(key).isPresent() ? backend.read(key) : Optional.empty();
         if (doc.isEmpty()) {
             throw new ServeException(404, "no_document", "This den holds no document " + key);
         }
@@ -468,18 +504,20 @@ final class Routes {
     }
 
     private void writeDoc(Context ctx) throws IOException {
-        require(ctx, Scope.WRITE);
+        ApiKeys.Key writer = require(ctx, Scope.WRITE);
         String key = key(ctx);
         byte[] content = ctx.bodyAsBytes();
         String ifNoneMatch = ctx.header("If-None-Match");
         String ifMatch = ctx.header("If-Match");
         boolean written;
         int status;
+        String user = writer == null ? null : writer.name();
         if (ifNoneMatch != null && ifNoneMatch.trim().equals("*")) {
-            written = backend.create(key, content);
+            written = backend.as(user, () -> backend.create(key, content));
             status = 201;
         } else if (ifMatch != null) {
-            written = backend.replace(key, content, decodeEtag(unquote(ifMatch.trim())));
+            String etag = decodeEtag(unquote(ifMatch.trim()));
+            written = backend.as(user, () -> backend.replace(key, content, etag));
             status = 200;
         } else {
             throw new ServeException(428, "precondition_required", "Writing document " + key + " needs 'If-None-Match: *'"
@@ -508,6 +546,10 @@ final class Routes {
             throw new ServeException(400, "bad_request", "since=" + ctx.queryParam("since") + " is not a journal "
                     + "position; use a whole number from a previous answer (0 for the start)");
         }
+        if (since < 0) {
+            throw new ServeException(400, "bad_request", "since=" + since + " is not a journal position; positions "
+                    + "start at 0");
+        }
         Optional<DenBackend.Changes> changes;
         try {
             changes = backend.changesSince(since);
@@ -523,10 +565,26 @@ final class Routes {
 
     private static String key(Context ctx) {
         String key = ctx.pathParam("key");
-        if (key.startsWith("/") || key.contains("..") || key.contains("\\")) {
-            throw new ServeException(400, "unknown_key", "Document key '" + key + "' leaves the den");
+        if (!isKeyText(key)) {
+            throw new ServeException(400, "unknown_key", "Document key '" + printable(key) + "' leaves the den");
         }
         return key;
+    }
+
+    /** Text that may be (the start of) a document key: relative, no '..', no backslash, no control character. */
+    private static boolean isKeyText(String key) {
+        return !key.startsWith("/") && !key.contains("..") && !key.contains("\\")
+                && key.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
+    private static String printable(String text) {
+        return text.replaceAll("[\\x00-\\x1f\\x7f]", "?");
+    }
+
+    private void cleanStaging(Context ctx) throws IOException {
+        require(ctx, Scope.ADMIN);
+        DenBackend.CleanupResult cleaned = backend.cleanStaleStaging();
+        json(ctx, 200, Map.of("entries", cleaned.entries(), "bytes", cleaned.bytes()));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -554,10 +612,12 @@ final class Routes {
         ctx.status(status).contentType(JSON).result(Json.bytes(body));
     }
 
-    private static void error(Context ctx, int status, String code, String message) {
+    private void error(Context ctx, int status, String code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
-        body.put("message", message);
+        // The server's own paths stay on the server: "den /srv/den" becomes "den (this server's den)".
+        String location = den.location();
+        body.put("message", message == null ? code : message.replace(location, "(this server's den)"));
         body.put("status", status);
         json(ctx, status, body);
     }
