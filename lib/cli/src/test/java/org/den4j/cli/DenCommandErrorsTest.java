@@ -43,6 +43,21 @@ class DenCommandErrorsTest {
     }
 
     @Test
+    void pushRefusesALinkOutOfTheFolderAndFollowsOneInsideOnlyWhenAsked() throws Exception {
+        Path m = tmp.resolve("m");
+        Files.createSymbolicLink(m.resolve("alias.json"), Path.of("config.json"));
+        assertFails(2, "Model directory " + m + " holds a symbolic link 'alias.json' (to config.json inside it); "
+                + "pass --follow-symlinks (PushRequest.followSymlinks) to push what it points to, or remove the link",
+                cli.den("push", m.toString(), "--name", "acme/links"));
+        Cli.Result r = cli.den("push", m.toString(), "--name", "acme/links", "--follow-symlinks");
+        assertEquals(0, r.exit(), r.toString());
+        Files.createSymbolicLink(m.resolve("passwd"), Path.of("/etc/passwd"));
+        assertFails(2, "Model directory " + m + " holds a symbolic link 'passwd' that points outside it (to "
+                + "/etc/passwd); den push stores only what is inside the folder: copy the file in, or remove the link",
+                cli.den("push", m.toString(), "--name", "acme/links", "--follow-symlinks"));
+    }
+
+    @Test
     void unknownModelSaysWhatExistsAndSuggestsTheClosestName() {
         pushed("acme/icd-coder");
         assertFails(2, "No model named 'acme/icd-codr' in den " + denDir + "; did you mean acme/icd-coder? "
