@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.den4j.den.ProgressListener;
 import org.den4j.hub.testhub.LfsRule;
 import org.den4j.hub.testhub.LocalHub;
 import org.junit.jupiter.api.AfterEach;
