@@ -42,7 +42,7 @@ final class ImportCommand extends Subcommand {
             PushRequest request = PushRequest.builder(model.directory(), name == null ? model.name() : name)
                     .description(description == null ? model.description() : description)
                     .tags(tags.isEmpty() ? model.tags() : tags).parent(parentRef).metadata(model.metadata())
-                    .progress(progress).build();
+                    .progress(progress).followSymlinksWithin(model.linkRoot()).build();
             PushCommand.report(out(), err(), den.push(request));
             return ok();
         }
