@@ -14,7 +14,8 @@ import org.den4j.coder.text.TextClassifier;
  * measured against: fast to train and to run, with evidence from its weighted terms.
  *
  * <p>Settings beside the common ones: {@code loss} ({@code svm} or {@code logistic}), {@code c} (1.0),
- * {@code epsilon} (0.01), {@code threads} (0: one per processor).
+ * {@code epsilon} (0.01), {@code threads} (0: one per processor), {@code prune} (weights up to this magnitude are
+ * dropped; 0.01).
  */
 public final class LinearCoderFormat extends ClassifierCoderFormat {
     /** The kind. */
@@ -32,7 +33,7 @@ public final class LinearCoderFormat extends ClassifierCoderFormat {
 
     @Override
     Set<String> ownSettings() {
-        return Set.of("loss", "c", "epsilon", "threads");
+        return Set.of("loss", "c", "epsilon", "threads", "prune");
     }
 
     @Override
@@ -40,7 +41,7 @@ public final class LinearCoderFormat extends ClassifierCoderFormat {
         LinearClassifier.Settings d = LinearClassifier.Settings.DEFAULTS;
         LinearClassifier.Settings settings = new LinearClassifier.Settings(tfidf(s),
                 s.containsKey("loss") ? LinearClassifier.Loss.parse(s.get("loss")) : d.loss(), number(s, "c", d.c()),
-                number(s, "epsilon", d.epsilon()), integer(s, "threads", d.threads()));
+                number(s, "epsilon", d.epsilon()), integer(s, "threads", d.threads()), number(s, "prune", d.prune()));
         return LinearClassifier.train(texts, settings);
     }
 
