@@ -115,7 +115,7 @@ public final class CoderBenchmark {
                 Evaluation.ModelResult m = r.result();
                 String diff = r.vsLinear() == null ? "-" : String.format(Locale.ROOT, "%+.3f [%+.3f, %+.3f]",
                         r.vsLinear().microF1Diff(), r.vsLinear().ciLow(), r.vsLinear().ciHigh());
-                String p = r.vsLinear() == null ? "-" : String.format(Locale.ROOT, "%.2g", r.vsLinear().mcnemarP());
+                String p = r.vsLinear() == null ? "-" : String.format(Locale.ROOT, "%.1e", r.vsLinear().mcnemarP());
                 b.append(String.format(Locale.ROOT, "%-20s %8.3f %-27s %10s %8.3f %6.3f %7s %8.1f %8.0f%n", r.kind(),
                         m.metrics().microF1(), diff, p, m.metrics().macroF1(), m.pAt8(),
                         m.negationFpRate() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", m.negationFpRate()),
