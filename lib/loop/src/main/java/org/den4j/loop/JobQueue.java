@@ -155,11 +155,12 @@ public final class JobQueue {
     }
 
     /**
-     * Fails the attempt: queued again after a back-off while attempts remain, else failed for good.
+     * Fails the attempt: with {@code retry}, queued again after a back-off while attempts remain; else
+     * failed for good.
      */
-    public void fail(Claim claim, String error, Duration backoff) {
+    public void fail(Claim claim, String error, Duration backoff, boolean retry) {
         db.inTenant(claim.tenantId(), c -> {
-            if (claim.attempt() < claim.maxAttempts()) {
+            if (retry && claim.attempt() < claim.maxAttempts()) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'queued', locked_by = NULL, "
                         + "locked_until = NULL, error = ?, run_after = now() + ? * interval '1 millisecond' WHERE "
                         + "id = ? AND locked_by = ? AND attempts = ? AND status = 'running'")) {

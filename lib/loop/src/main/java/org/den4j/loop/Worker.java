@@ -117,7 +117,7 @@ public final class Worker implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "Job " + claim.id() + " (" + claim.kind() + ") attempt "
                     + claim.attempt() + " failed: " + message);
             try {
-                queue.fail(claim, message, Duration.ofSeconds(1));
+                queue.fail(claim, message, Duration.ofSeconds(1), !(e instanceof LoopInputException));
             } catch (RuntimeException f) {
                 LOG.log(System.Logger.Level.WARNING, "Recording the failure of job " + claim.id() + " failed: "
                         + f.getMessage());
