@@ -483,16 +483,15 @@ public final class Uploads implements AutoCloseable {
                 LabelSets.addLabels(c, claim.tenantId(), set.id(), allLabels);
                 int inserted;
                 int confirmed;
-                try (PreparedStatement ps = c.prepareStatement("WITH ins AS (INSERT INTO observations (tenant_id, "
-                        + "label_set_id, text, text_hash, external_id, metadata, source) SELECT ?, ?, text, text_hash, "
-                        + "external_id, coalesce(metadata, '{}'), 'upload:' || ? FROM loop_staging ORDER BY line ON "
-                        + "CONFLICT DO NOTHING RETURNING id, text_hash), ann AS (INSERT INTO annotations (tenant_id, "
-                        + "label_set_id, observation_id, labels, status, author) SELECT ?, ?, ins.id, s.labels, "
-                        + "'confirmed', ? FROM ins JOIN LATERAL (SELECT labels FROM loop_staging s WHERE s.text_hash = "
-                        + "ins.text_hash ORDER BY line LIMIT 1) s ON true WHERE s.labels IS NOT NULL RETURNING 1) "
-                        + "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM ann), (SELECT array_agg(ins.id) "
-                        + "FROM ins WHERE NOT EXISTS (SELECT 1 FROM loop_staging s WHERE s.text_hash = ins.text_hash "
-                        + "AND s.labels IS NOT NULL))")) {
+                try (PreparedStatement ps = c.prepareStatement("WITH first AS (SELECT DISTINCT ON (text_hash) "
+                        + "text_hash, labels FROM loop_staging ORDER BY text_hash, line), ins AS (INSERT INTO "
+                        + "observations (tenant_id, label_set_id, text, text_hash, external_id, metadata, source) SELECT "
+                        + "?, ?, text, text_hash, external_id, coalesce(metadata, '{}'), 'upload:' || ? FROM loop_staging "
+                        + "ORDER BY line ON CONFLICT DO NOTHING RETURNING id, text_hash), j AS (SELECT ins.id, "
+                        + "first.labels FROM ins JOIN first USING (text_hash)), ann AS (INSERT INTO annotations "
+                        + "(tenant_id, label_set_id, observation_id, labels, status, author) SELECT ?, ?, j.id, j.labels, "
+                        + "'confirmed', ? FROM j WHERE j.labels IS NOT NULL RETURNING 1) SELECT (SELECT count(*) FROM "
+                        + "ins), (SELECT count(*) FROM ann), (SELECT array_agg(id) FROM j WHERE labels IS NULL)")) {
                     ps.setLong(1, claim.tenantId());
                     ps.setLong(2, set.id());
                     ps.setLong(3, claim.id());
