@@ -68,6 +68,11 @@ public final class LoopClient {
         return new LoopClient(http, base, otherKey);
     }
 
+    /** Another server (a replica) with the same key. */
+    public LoopClient at(URI otherBase) {
+        return new LoopClient(http, otherBase, key);
+    }
+
     /** GET {@code path}. */
     public Response get(String path) {
         return send(request(path).GET());

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.den4j.den.Den;
-import org.den4j.den.DenConfig;
+import org.den4j.command.Commands;
+import org.den4j.command.DenOption;
+import org.den4j.command.VerboseOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,22 +23,19 @@ import picocli.CommandLine.Spec;
         description = "The feedback loop: a multi-tenant label, predict, annotate and train server on PostgreSQL.",
         subcommands = {LoopCommand.Serve.class, LoopCommand.TenantCommand.class, LoopCommand.WorkerCommand.class},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:ok", "1:failure", "2:bad input (arguments, names, --db-url)"})
+        exitCodeList = {"0:ok", "1:failure", "2:bad input (arguments, names, --db-url)"},
+        footer = {"", "Example: ./jbang loop tenant add acme && ./jbang loop serve --port 8090"})
 public final class LoopCommand implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin
+    VerboseOption verbose;
+    @CommandLine.Mixin
+    DenOption den;
 
-    /** The command line with den4j's exit codes: 2 for bad input, 1 for other failures, one-line errors. */
+    /** The command line on lib/command's policy: exit 2 for bad input, 1 for other failures, one-line errors. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new LoopCommand());
-        cl.setExitCodeExceptionMapper(e -> e instanceof LoopInputException || e instanceof IllegalArgumentException
-                || e instanceof org.den4j.den.DenInputException ? 2 : 1);
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("loop: " + (e instanceof LoopException || e instanceof org.den4j.den.DenException
-                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage()));
-            return line.getExitCodeExceptionMapper().getExitCode(e);
-        });
-        return cl;
+        return Commands.line(new LoopCommand());
     }
 
     @Override
@@ -59,8 +58,9 @@ public final class LoopCommand implements Runnable {
         }
     }
 
-    static Den den(Path path) {
-        return path != null ? Den.at(path) : Den.open(DenConfig.fromEnvironment(System.getenv()));
+    static Den den(CommandLine.Model.CommandSpec spec) {
+        LoopCommand root = (LoopCommand) spec.root().userObject();
+        return Den.open(root.den.config(System.getenv()));
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Runs the loop server until stopped.")
@@ -71,8 +71,6 @@ public final class LoopCommand implements Runnable {
         String host;
         @Option(names = {"-p", "--port"}, defaultValue = "8090", description = "Port (default: ${DEFAULT-VALUE}; 0: a free one).")
         int port;
-        @Option(names = "--den", description = "The den models are pushed to (default: the DEN4J_* environment).")
-        Path den;
         @Option(names = "--workers", defaultValue = "1", description = "Training threads in the server (default: ${DEFAULT-VALUE}).")
         int workers;
         @Option(names = "--work-dir", description = "Training folders and spooled uploads (default: a temporary folder).")
@@ -86,7 +84,7 @@ public final class LoopCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Den d = den(den)) {
+            try (Den d = den(spec)) {
                 LoopServer.Builder b = LoopServer.builder(database.location(), d).host(host).port(port).workers(workers)
                         .maxUploadBytes(maxUploadBytes).rateLimit(rateLimit);
                 if (workDir != null) {
@@ -142,8 +140,6 @@ public final class LoopCommand implements Runnable {
     static final class WorkerCommand implements Callable<Integer> {
         @CommandLine.Mixin
         DatabaseOptions database = new DatabaseOptions();
-        @Option(names = "--den", description = "The den models are pushed to (default: the DEN4J_* environment).")
-        Path den;
         @Option(names = "--threads", defaultValue = "1", description = "Jobs at a time (default: ${DEFAULT-VALUE}).")
         int threads;
         @Option(names = "--work-dir", description = "Training folders (default: a temporary folder).")
@@ -154,7 +150,7 @@ public final class LoopCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path work = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "den4j-loop-worker");
-            try (Den d = den(den); LoopDatabase db = LoopDatabase.open(database.location(), threads + 2)) {
+            try (Den d = den(spec); LoopDatabase db = LoopDatabase.open(database.location(), threads + 2)) {
                 Algorithms algorithms = Algorithms.standard();
                 var json = LoopJson.mapper();
                 JobQueue queue = new JobQueue(db, json);

@@ -1,7 +1,7 @@
 package org.den4j.loop;
 
 /** Bad input from a caller: a request body, a file, a name or a setting (400 unless said otherwise). */
-public class LoopInputException extends LoopException {
+public class LoopInputException extends LoopException implements org.den4j.den.BadInput {
     private static final long serialVersionUID = 1L;
 
     /** Bad input (400, {@code invalid_request_error}). */
