@@ -127,7 +127,9 @@ public final class LoopCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (LoopDatabase db = LoopDatabase.open(database.location(), 2)) {
+            Tenants.checkName(name);
+            LoopDatabase.Location location = database.location();
+            try (LoopDatabase db = LoopDatabase.open(location, 2)) {
                 NewKey key = new Tenants(db).add(name);
                 spec.commandLine().getOut().println(key.key());
             }

@@ -30,6 +30,15 @@ public final class Tenants {
     }
 
     /**
+     * Checks the form of a tenant name (it becomes a segment of den model names).
+     *
+     * @throws LoopInputException when it is not 1 to 63 lower-case letters, digits, '.', '_' or '-'
+     */
+    public static String checkName(String name) {
+        return Names.check("Tenant", name);
+    }
+
+    /**
      * Adds a tenant and its first admin key.
      *
      * @throws LoopInputException when the name is not valid or already taken
