@@ -480,6 +480,11 @@ public final class Uploads implements AutoCloseable {
                 } catch (IOException e) {
                     throw new SQLException("COPY into the staging table failed: " + e.getMessage(), e);
                 }
+                try (Statement s = c.createStatement()) {
+                    // Statistics of the fresh batch, so the planner hash-joins it with the inserted rows
+                    // instead of a nested loop (quadratic in the batch without them).
+                    s.execute("ANALYZE loop_staging");
+                }
                 LabelSets.addLabels(c, claim.tenantId(), set.id(), allLabels);
                 int inserted;
                 int confirmed;
