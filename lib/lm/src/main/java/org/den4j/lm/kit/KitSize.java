@@ -25,6 +25,13 @@ public record KitSize(String name, int vocabSize, int hiddenSize, int intermedia
     public static final KitSize QUICK = new KitSize("quick", 512, 64, 128, 2, 4, 2, 512, 20, 64, 8);
     /** The embedded default: about 3 M parameters, 60 pre-training steps of 8 x 128 tokens (minutes on 2 cores; --steps for more). */
     public static final KitSize SMALL = new KitSize("small", 3072, 256, 704, 4, 4, 2, 1024, 60, 128, 8);
+    /**
+     * For the LM coders on a loaded 2-core machine (docs/lm-coders.md): 0.3 M parameters, one layer of width 64,
+     * a 4096-token vocabulary (synthetic discharge notes of about 3,900 characters become about 1,000 tokens, two
+     * chunks of 512), no pre-training (it ran at 150 tokens/s at load 16-28, out of reach); the label-attention
+     * head learns over its states.
+     */
+    public static final KitSize CODER = new KitSize("coder", 4096, 64, 192, 1, 4, 2, 512, 0, 256, 8);
 
     public KitSize {
         if (hiddenSize % heads != 0 || heads % kvHeads != 0) {
@@ -34,17 +41,17 @@ public record KitSize(String name, int vocabSize, int hiddenSize, int intermedia
     }
 
     /**
-     * The size called {@code name} ({@code quick} or {@code small}).
+     * The size called {@code name} ({@code quick}, {@code small} or {@code coder}).
      *
-     * @throws LmException for another name
+     * @throws LmInputException for another name
      */
     public static KitSize named(String name) {
-        for (KitSize s : new KitSize[] {QUICK, SMALL}) {
+        for (KitSize s : new KitSize[] {QUICK, SMALL, CODER}) {
             if (s.name.equalsIgnoreCase(name)) {
                 return s;
             }
         }
-        throw new LmInputException("kit size '" + name + "' is unknown; use quick or small");
+        throw new LmInputException("kit size '" + name + "' is unknown; use quick, small or coder");
     }
 
     /** This size with {@code steps} pre-training steps. */

@@ -47,7 +47,7 @@ public final class LmKitCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "new or empty folder for the model")
     Path out;
 
-    @Option(names = "--size", defaultValue = "small", paramLabel = "quick|small",
+    @Option(names = "--size", defaultValue = "small", paramLabel = "quick|small|coder",
             description = "model size (default: ${DEFAULT-VALUE})")
     String size;
 

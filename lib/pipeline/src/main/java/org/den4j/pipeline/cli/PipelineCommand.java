@@ -53,7 +53,7 @@ public final class PipelineCommand implements Callable<Integer> {
             description = "Synthetic patients (default: ${DEFAULT-VALUE}).")
     int patients;
 
-    @Option(names = "--size", paramLabel = "quick|small", defaultValue = "quick",
+    @Option(names = "--size", paramLabel = "quick|small|coder", defaultValue = "quick",
             description = "Size of the embedded base model (default: ${DEFAULT-VALUE}).")
     String size;
 

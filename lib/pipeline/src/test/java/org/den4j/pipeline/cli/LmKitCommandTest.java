@@ -100,7 +100,7 @@ class LmKitCommandTest {
 
         run = lmKit("--corpus", corpus.toString(), "--out", dir.resolve("y").toString(), "--size", "huge");
         assertEquals(2, run.exit());
-        assertTrue(run.err().contains("kit size 'huge' is unknown; use quick or small"), run.err());
+        assertTrue(run.err().contains("kit size 'huge' is unknown; use quick, small or coder"), run.err());
 
         Path db = dir.resolve("empty.duckdb");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db)) {
