@@ -9,9 +9,9 @@ import org.den4j.coder.IcdCoder;
 /**
  * The {@code lm-label-attention} kind: label-wise attention over a Qwen2 backbone's hidden states (LAAT/PLM-ICD
  * style). Settings: {@code base} (den reference or folder; default {@code den4j/tiny-qwen2}), {@code backbone}
- * ({@code frozen}, the default, or {@code lora}), {@code chunk} (tokens per chunk, default 512), {@code
- * projection} (128), {@code width} (convolution width, 5), {@code epochs} (12), {@code batch-size} (8),
- * {@code learning-rate} (1e-3), {@code dropout} (0.2), {@code lora-r} (8), {@code lora-alpha} (16).
+ * ({@code frozen}, the default, or {@code lora}), {@code chunk} (tokens per chunk, default 256), {@code
+ * projection} (64), {@code width} (convolution width, 5), {@code epochs} (6), {@code batch-size} (16),
+ * {@code learning-rate} (3e-3), {@code dropout} (0.2), {@code lora-r} (8), {@code lora-alpha} (16).
  */
 public final class LabelAttentionFormat implements CoderFormat {
     @Override

@@ -39,7 +39,7 @@ public final class LabelAttentionHead {
     private static final String CONV_BIAS = "conv.bias";
     private static final String QUERIES = "attention.queries";
     private static final String OUTPUT_WEIGHT = "output.weight";
-    private static final String OUTPUT_BIAS = "output.bias";
+    static final String OUTPUT_BIAS = "output.bias";
     private static final float MASKED = -1e30f;
 
     private final Map<String, NDArray> parameters;

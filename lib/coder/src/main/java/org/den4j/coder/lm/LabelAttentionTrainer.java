@@ -68,11 +68,11 @@ final class LabelAttentionTrainer {
         long started = System.nanoTime();
         String base = settings.string("base", ModelKit.DEFAULT_NAME);
         String mode = settings.choice("backbone", "frozen", Set.of("frozen", "lora"));
-        int projection = settings.integer("projection", 128, 1);
+        int projection = settings.integer("projection", 64, 1);
         int width = settings.integer("width", 5, 1);
-        int epochs = settings.integer("epochs", 12, 1);
-        int batchSize = settings.integer("batch-size", 8, 1);
-        double learningRate = settings.number("learning-rate", 1e-3);
+        int epochs = settings.integer("epochs", 8, 1);
+        int batchSize = settings.integer("batch-size", 4, 1);
+        double learningRate = settings.number("learning-rate", 5e-3);
         double dropout = Double.parseDouble(settings.string("dropout", "0.2"));
         if (!(dropout >= 0 && dropout < 1)) {
             throw new CoderInputException(LabelAttentionCoder.KIND + " setting dropout=" + dropout
@@ -99,7 +99,7 @@ final class LabelAttentionTrainer {
         }
         Path staged = CoderFolders.staging(training.outputDir());
         try (Backbone backbone = Backbone.open(base, training.den(), training.device())) {
-            int chunk = Math.min(settings.integer("chunk", 512, 8), backbone.contextLength());
+            int chunk = Math.min(settings.integer("chunk", 256, 8), backbone.contextLength());
             List<Example> train = examples(backbone, training.train(), index);
             List<Example> validation = examples(backbone, training.validation(), index);
             boolean tuned = mode.equals("lora");
@@ -108,6 +108,7 @@ final class LabelAttentionTrainer {
             try {
                 LabelAttentionHead head = LabelAttentionHead.create(root, backbone.hiddenSize(), projection, width,
                         labels.size(), training.seed());
+                initializeBiases(head, labels, train);
                 Map<String, NDArray> params = new LinkedHashMap<>(head.parameters());
                 if (tuned) {
                     adapter = LoraAdapter.create(backbone.model().model(), new LoraConfig(settings.integer("lora-r", 8,
@@ -227,6 +228,26 @@ final class LabelAttentionTrainer {
             FileTree.deleteQuietly(staged);
             throw e;
         }
+    }
+
+    /**
+     * Starts each code's output bias at the log-odds of its frequency among the training notes of its version,
+     * so the first epochs learn where codes are mentioned rather than how rare they are.
+     */
+    private static void initializeBiases(LabelAttentionHead head, List<Code> labels, List<Example> train) {
+        Map<IcdVersion, Integer> notes = new EnumMap<>(IcdVersion.class);
+        int[] counts = new int[labels.size()];
+        for (Example e : train) {
+            notes.merge(e.version(), 1, Integer::sum);
+            e.labels().forEach(l -> counts[l]++);
+        }
+        float[] bias = new float[labels.size()];
+        for (int l = 0; l < bias.length; l++) {
+            double p = (counts[l] + 0.5) / (notes.getOrDefault(labels.get(l).system().version(), 0) + 1.0);
+            p = Math.min(0.999, Math.max(1e-4, p));
+            bias[l] = (float) Math.log(p / (1 - p));
+        }
+        head.parameters().get(LabelAttentionHead.OUTPUT_BIAS).set(bias);
     }
 
     private static List<Example> examples(Backbone backbone, List<CodedNote> notes, Map<Code, Integer> index) {
