@@ -19,6 +19,8 @@ import org.den4j.coder.CoderInputException;
 import org.den4j.coder.CoderModel;
 import org.den4j.coder.CoderTraining;
 import org.den4j.coder.IcdVersion;
+import org.den4j.coder.text.LabelScore;
+import org.den4j.coder.text.Thresholds;
 import org.den4j.den.io.FileTree;
 import org.den4j.lm.LoraConfig;
 import org.den4j.lm.Trainer;
@@ -174,18 +176,13 @@ final class GenerateTrainer {
         return out;
     }
 
+    /** One threshold on the sequence probability for every code, tuned on the validation answers. */
     private static double tuneThreshold(List<Map<String, Double>> scores, List<Set<String>> gold) {
-        double best = 0;
-        double bestF1 = -1;
-        for (int i = 0; i <= 19; i++) {
-            double t = i * 0.05;
-            double f1 = microF1(scores, gold, t);
-            if (f1 > bestF1) {
-                bestF1 = f1;
-                best = t;
-            }
+        List<List<LabelScore>> points = new ArrayList<>();
+        for (Map<String, Double> s : scores) {
+            points.add(s.entrySet().stream().map(e -> new LabelScore(e.getKey(), e.getValue())).toList());
         }
-        return best;
+        return Thresholds.tune(gold, points, Integer.MAX_VALUE, 0.0).global();
     }
 
     private static double microF1(List<Map<String, Double>> scores, List<Set<String>> gold, double t) {

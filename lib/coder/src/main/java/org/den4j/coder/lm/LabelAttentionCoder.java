@@ -24,6 +24,7 @@ import org.den4j.coder.PredictOptions;
 import org.den4j.coder.PredictedCode;
 import org.den4j.coder.Prediction;
 import org.den4j.coder.ScoredCode;
+import org.den4j.coder.text.Thresholds;
 import org.den4j.lm.LoraAdapter;
 
 /**
@@ -45,10 +46,12 @@ public final class LabelAttentionCoder implements IcdCoder {
     private final NDManager manager;
     private final LabelAttentionHead head;
     private final LabelAttentionConfig config;
+    private final Thresholds thresholds;
     private final List<Code> labels;
 
     LabelAttentionCoder(CoderModel model, CodeDictionary dictionary, Set<IcdVersion> versions, Backbone backbone,
-            LoraAdapter adapter, NDManager manager, LabelAttentionHead head, LabelAttentionConfig config) {
+            LoraAdapter adapter, NDManager manager, LabelAttentionHead head, LabelAttentionConfig config,
+            Thresholds thresholds) {
         this.model = model;
         this.dictionary = dictionary;
         this.versions = versions;
@@ -57,6 +60,7 @@ public final class LabelAttentionCoder implements IcdCoder {
         this.manager = manager;
         this.head = head;
         this.config = config;
+        this.thresholds = thresholds;
         this.labels = config.labels().stream().map(Code::ofKey).toList();
     }
 
@@ -70,6 +74,7 @@ public final class LabelAttentionCoder implements IcdCoder {
         CoderConfig coder = CoderConfig.read(folder);
         CodeDictionary dictionary = CodeDictionary.read(folder);
         LabelAttentionConfig config = LabelAttentionConfig.read(folder);
+        Thresholds thresholds = Thresholds.load(folder);
         Backbone backbone = Backbone.open(coder.base(), null, options.device());
         NDManager manager = null;
         LoraAdapter adapter = null;
@@ -93,7 +98,7 @@ public final class LabelAttentionCoder implements IcdCoder {
             }
             Set<IcdVersion> v = EnumSet.noneOf(IcdVersion.class);
             v.addAll(coder.icdVersions());
-            return new LabelAttentionCoder(model, dictionary, v, backbone, adapter, manager, head, config);
+            return new LabelAttentionCoder(model, dictionary, v, backbone, adapter, manager, head, config, thresholds);
         } catch (RuntimeException e) {
             if (manager != null) {
                 manager.close();
@@ -140,8 +145,7 @@ public final class LabelAttentionCoder implements IcdCoder {
         List<Integer> chosen = new ArrayList<>();
         for (int l = 0; l < labels.size(); l++) {
             Code code = labels.get(l);
-            double threshold = options.threshold() != null ? options.threshold()
-                    : config.thresholds().getOrDefault(code.key(), config.threshold());
+            double threshold = options.threshold() != null ? options.threshold() : thresholds.threshold(code.key());
             if (code.system().version() == version && s.probabilities[l] >= threshold) {
                 chosen.add(l);
             }

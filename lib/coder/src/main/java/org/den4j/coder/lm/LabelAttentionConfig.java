@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.den4j.coder.CoderException;
 import org.den4j.coder.CoderInputException;
 
@@ -22,13 +21,10 @@ import org.den4j.coder.CoderInputException;
  * @param width convolution width in tokens
  * @param backbone {@code frozen} or {@code lora} (then {@code adapter/} holds the PEFT adapter)
  * @param labels code keys ({@code ICD-10-CM|E11.9}) in the head's output order
- * @param threshold the threshold of labels without one of their own
- * @param thresholds per-label thresholds
  */
 public record LabelAttentionConfig(@JsonProperty("chunk") int chunk, @JsonProperty("projection") int projection,
         @JsonProperty("width") int width, @JsonProperty("backbone") String backbone,
-        @JsonProperty("labels") List<String> labels, @JsonProperty("threshold") double threshold,
-        @JsonProperty("thresholds") Map<String, Double> thresholds) {
+        @JsonProperty("labels") List<String> labels) {
     /** The file name in a coder folder. */
     public static final String FILE_NAME = "label-attention.json";
     /** The folder of the LoRA adapter in a coder folder, when the backbone was tuned. */
@@ -39,7 +35,6 @@ public record LabelAttentionConfig(@JsonProperty("chunk") int chunk, @JsonProper
 
     public LabelAttentionConfig {
         labels = List.copyOf(labels);
-        thresholds = thresholds == null ? Map.of() : Map.copyOf(thresholds);
     }
 
     /** Whether the backbone carries a LoRA adapter. */

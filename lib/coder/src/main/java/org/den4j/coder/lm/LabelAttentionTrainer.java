@@ -35,6 +35,8 @@ import org.den4j.coder.CoderConfig;
 import org.den4j.coder.CoderInputException;
 import org.den4j.coder.CoderTraining;
 import org.den4j.coder.IcdVersion;
+import org.den4j.coder.text.LabelScore;
+import org.den4j.coder.text.Thresholds;
 import org.den4j.den.io.FileTree;
 import org.den4j.lm.LoraAdapter;
 import org.den4j.lm.LoraConfig;
@@ -47,6 +49,8 @@ import org.den4j.lm.kit.ModelKit;
  * validation loss is kept; thresholds are tuned on the validation notes.
  */
 final class LabelAttentionTrainer {
+    /** Validation positives a code needs for a threshold of its own (others share the global one). */
+    static final int MIN_SUPPORT = 3;
     static final Set<String> SETTINGS = Set.of("base", "backbone", "chunk", "projection", "width", "epochs",
             "batch-size", "learning-rate", "dropout", "lora-r", "lora-alpha");
 
@@ -169,23 +173,22 @@ final class LabelAttentionTrainer {
                 for (NDArray p : params.values()) {
                     p.setRequiresGradient(false);
                 }
-                List<Map<String, Double>> scores = new ArrayList<>();
+                List<List<LabelScore>> scores = new ArrayList<>();
                 List<Set<String>> gold = new ArrayList<>();
                 for (int i = 0; i < validation.size(); i++) {
                     Example e = validation.get(i);
-                    float[] p = probabilities(head, states, validation, i, versionLabels.get(e.version()), root);
-                    Map<String, Double> s = new HashMap<>();
                     long[] idx = versionLabels.get(e.version());
-                    for (int k = 0; k < idx.length; k++) {
-                        s.put(labels.get((int) idx[k]).key(), (double) p[k]);
+                    float[] p = probabilities(head, states, validation, i, idx, root);
+                    List<LabelScore> s = new ArrayList<>();
+                    for (int k = 0; k < p.length; k++) {
+                        s.add(new LabelScore(labels.get((int) idx[k]).key(), p[k]));
                     }
                     scores.add(s);
                     Set<String> g = new TreeSet<>();
                     e.labels().forEach(l -> g.add(labels.get(l).key()));
                     gold.add(g);
                 }
-                LabelThresholds thresholds = validation.isEmpty() ? new LabelThresholds(0.5, Map.of())
-                        : LabelThresholds.tune(scores, gold);
+                Thresholds thresholds = Thresholds.tune(gold, scores, MIN_SUPPORT, 0.5);
                 Map<String, Double> metrics = new TreeMap<>();
                 metrics.put("validation_loss", bestLoss);
                 metrics.put("best_epoch", (double) bestEpoch);
@@ -199,8 +202,9 @@ final class LabelAttentionTrainer {
                     java.nio.file.Files.createDirectories(dir);
                     adapter.save(dir, base);
                 }
-                new LabelAttentionConfig(chunk, projection, width, mode, labels.stream().map(Code::key).toList(),
-                        thresholds.global(), thresholds.perLabel()).write(staged);
+                thresholds.save(staged);
+                new LabelAttentionConfig(chunk, projection, width, mode, labels.stream().map(Code::key).toList())
+                        .write(staged);
                 training.dictionary().restrictTo(labels).write(staged);
                 Map<String, Object> trainedOn = new TreeMap<>(training.trainedOn());
                 trainedOn.put("train_notes", training.train().size());
@@ -373,17 +377,23 @@ final class LabelAttentionTrainer {
         }
     }
 
-    private static double microF1(List<Map<String, Double>> scores, List<Set<String>> gold, LabelThresholds t) {
+    private static double microF1(List<List<LabelScore>> scores, List<Set<String>> gold, Thresholds t) {
         long tp = 0;
         long fp = 0;
         long fn = 0;
         for (int i = 0; i < scores.size(); i++) {
-            for (Map.Entry<String, Double> e : scores.get(i).entrySet()) {
-                boolean predicted = e.getValue() >= t.of(e.getKey());
-                boolean actual = gold.get(i).contains(e.getKey());
-                tp += predicted && actual ? 1 : 0;
-                fp += predicted && !actual ? 1 : 0;
-                fn += !predicted && actual ? 1 : 0;
+            Set<String> predicted = new TreeSet<>();
+            for (LabelScore s : scores.get(i)) {
+                if (t.accepts(s.label(), s.score())) {
+                    predicted.add(s.label());
+                }
+            }
+            for (String p : predicted) {
+                tp += gold.get(i).contains(p) ? 1 : 0;
+                fp += gold.get(i).contains(p) ? 0 : 1;
+            }
+            for (String g : gold.get(i)) {
+                fn += predicted.contains(g) ? 0 : 1;
             }
         }
         return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
