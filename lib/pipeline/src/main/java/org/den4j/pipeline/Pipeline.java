@@ -62,6 +62,10 @@ public final class Pipeline {
     public static final String BASE_NAME = ModelKit.DEFAULT_NAME;
     /** The den name of the fine-tuned adapter. */
     public static final String CODER_NAME = "den4j/icd-coder-lora";
+    /** The den name of the coders the job trains; {@code den4j/icd-coder@champion} is the users' default. */
+    public static final String CODERS_NAME = CoderRace.NAME;
+    /** The coder kinds the job trains by default: the linear baseline, naive Bayes and label attention. */
+    public static final List<String> DEFAULT_CODERS = List.of("linear", "naive-bayes", "lm-label-attention");
 
     private final Path workDir;
     private final int patients;
@@ -73,10 +77,12 @@ public final class Pipeline {
     private final TrainingConfig baseConfig;
     private final Den den;
     private final PrintStream log;
+    private final List<String> coderKinds;
 
     private Pipeline(Builder b) {
         this.workDir = b.workDir.toAbsolutePath().normalize();
         this.patients = b.patients;
+        this.coderKinds = b.coderKinds;
         this.seed = b.seed;
         this.kitSize = b.kitSize;
         this.trainSteps = b.trainSteps;
@@ -145,6 +151,19 @@ public final class Pipeline {
         CodeScores tunedScores = score(config, base, adapter, notes);
         steps.add(step("scored on held-out notes", t, "base " + baseScores + "; fine-tuned " + tunedScores));
 
+        List<CoderRace.Entry> coders = List.of();
+        String coderTable = "";
+        if (!coderKinds.isEmpty()) {
+            t = System.nanoTime();
+            coders = CoderRace.run(imported.database(), workDir.resolve("coders"), coderKinds, base, seed, log);
+            int testNotes = coders.get(0).result().predicted().size();
+            coderTable = CoderRace.table(coders, testNotes);
+            steps.add(step("ICD coders", t, coders.size() + " kinds trained on the same split and measured on "
+                    + testNotes + " test notes: " + coders.stream().map(e -> String.format(Locale.ROOT,
+                            "%s micro-F1 %.3f", e.kind(), e.result().metrics().microF1())).reduce((a, b) -> a + ", "
+                            + b).orElse("")));
+        }
+
         List<String> pushed = new ArrayList<>();
         String lineage = "";
         if (den != null) {
@@ -159,11 +178,14 @@ public final class Pipeline {
                     .tags(List.of("icd-coding", "lora", "peft", "synthetic")).metadata(coderMetadata).build());
             pushed.add(basePush.model().ref());
             pushed.add(coderPush.model().ref());
+            if (!coders.isEmpty()) {
+                pushed.addAll(CoderRace.push(den, coders, basePush.model().ref()));
+            }
             lineage = den.tree(basePush.model().ref()).render();
             steps.add(step("pushed to the den", t, String.join(" and ", pushed) + " in " + den.location()));
         }
         return new PipelineReport(workDir, steps, baseScores, tunedScores, pushed, lineage,
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(System.nanoTime() - started), coderTable);
     }
 
     private TrainingConfig configFor(Path base, Path database) {
@@ -266,6 +288,7 @@ public final class Pipeline {
         private TrainingConfig config = TrainingConfig.defaults();
         private Den den;
         private PrintStream log = System.err;
+        private List<String> coderKinds = DEFAULT_CODERS;
 
         private Builder(Path workDir) {
             this.workDir = Objects.requireNonNull(workDir, "workDir");
@@ -317,6 +340,15 @@ public final class Pipeline {
         }
 
         /** The den that receives the base model and the fine-tune; none: nothing is pushed. */
+        /**
+         * The coder kinds to train, measure and push (default {@link #DEFAULT_CODERS}; empty for none). The first
+         * should be {@code linear}: the others are compared against it.
+         */
+        public Builder coders(List<String> kinds) {
+            this.coderKinds = List.copyOf(kinds);
+            return this;
+        }
+
         public Builder den(Den den) {
             this.den = den;
             return this;

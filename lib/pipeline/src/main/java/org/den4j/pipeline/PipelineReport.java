@@ -15,12 +15,21 @@ import java.util.Locale;
  * @param pushed the den references pushed (base, then fine-tune), empty without a den
  * @param lineage the base model's lineage tree as the den renders it, empty without a den
  * @param elapsed the whole run
+ * @param coderTable the coders side by side on the test split (micro-F1 with its interval against linear,
+ *     macro-F1, P@8, negation false-positive rate, training time, notes/s); empty when no coder was trained
  */
 public record PipelineReport(Path workDir, List<Step> steps, CodeScores baseScores, CodeScores tunedScores,
-        List<String> pushed, String lineage, Duration elapsed) {
+        List<String> pushed, String lineage, Duration elapsed, String coderTable) {
     public PipelineReport {
         steps = List.copyOf(steps);
         pushed = List.copyOf(pushed);
+        coderTable = coderTable == null ? "" : coderTable;
+    }
+
+    /** A report without coders. */
+    public PipelineReport(Path workDir, List<Step> steps, CodeScores baseScores, CodeScores tunedScores,
+            List<String> pushed, String lineage, Duration elapsed) {
+        this(workDir, steps, baseScores, tunedScores, pushed, lineage, elapsed, "");
     }
 
     /**
@@ -45,6 +54,9 @@ public record PipelineReport(Path workDir, List<Step> steps, CodeScores baseScor
         }
         text.append(String.format(Locale.ROOT, "%-26s %6.1f s  work folder %s%n", "total", elapsed.toMillis() / 1000.0,
                 workDir));
+        if (!coderTable.isEmpty()) {
+            text.append("coders:\n").append(coderTable);
+        }
         if (!lineage.isEmpty()) {
             text.append("lineage:\n").append(lineage.endsWith("\n") ? lineage : lineage + "\n");
         }

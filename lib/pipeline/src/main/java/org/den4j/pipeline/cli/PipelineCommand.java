@@ -3,7 +3,9 @@ package org.den4j.pipeline.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.den4j.coder.Coders;
 import org.den4j.command.Commands;
 import org.den4j.command.VerboseOption;
 import org.den4j.data.TrainingConfig;
@@ -68,6 +70,12 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--coders", paramLabel = "KINDS", split = ",", defaultValue = "linear,naive-bayes,lm-label-attention",
+            description = "ICD coder kinds to train on the same split, measure on test against linear, push as "
+                    + "versions of den4j/icd-coder and race for the champion alias (default: ${DEFAULT-VALUE}; "
+                    + "'none' for none).")
+    List<String> coders;
+
     @Mixin
     VerboseOption verbose;
 
@@ -77,10 +85,13 @@ public final class PipelineCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--size " + size + " is unknown; use quick or "
                     + "small");
         }
+        List<String> kinds = coders.size() == 1 && coders.get(0).equals("none") ? List.of() : coders;
+        kinds.forEach(Coders::format); // an unknown kind fails now, naming the known ones, not after minutes of work
         TrainingConfig training = Files.exists(config) ? TrainingConfig.read(config) : TrainingConfig.defaults();
         PrintStream log = System.err;
         Pipeline.Builder builder = Pipeline.builder(workDir).patients(patients).kitSize(KitSize.named(size))
-                .trainSteps(trainSteps).evalNotes(evalNotes).seed(seed).config(training).log(log);
+                .trainSteps(trainSteps).evalNotes(evalNotes).seed(seed).config(training).log(log)
+                .coders(kinds);
         PipelineReport report;
         if (noPush) {
             report = builder.build().run();
