@@ -335,11 +335,11 @@ final class ApiRoutes {
         try (InputStream in = file.content()) {
             bytes = in.readAllBytes();
         }
-        PdfNote note = PdfNote.read(bytes, file.filename());
+        org.den4j.coder.PdfText note = PdfNote.read(bytes, file.filename());
         PredictOptions options = options(formOptions(ctx));
         Prediction p = onCoder(s -> s.coder().predict(note.text(), options));
         ObjectNode out = (ObjectNode) JSON.valueToTree(p);
-        out.put("pages", note.pages());
+        out.put("pages", note.pageCount());
         json(ctx, out);
     }
 

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.den4j.coder.CoderConfig;
 import org.den4j.coder.CoderFormat;
-import org.den4j.coder.CoderModel;
+import org.den4j.coder.CoderDen;
 import org.den4j.coder.Coders;
 import org.den4j.coder.IcdCoder;
 import org.den4j.den.Den;
@@ -67,7 +67,7 @@ final class CoderSource {
         }
         ModelInfo info = den.get().show(requested);
         Map<String, Double> metrics = new TreeMap<>(info.metadata().metrics());
-        String kind = info.metadata().extra().getOrDefault("coder_kind", "");
+        String kind = info.metadata().extra().getOrDefault(CoderDen.KIND, "");
         return new ModelIdentity(requested, info.name(), info.version(), "sha256:" + info.digest(), kind, metrics);
     }
 
@@ -77,12 +77,12 @@ final class CoderSource {
      */
     ServedCoder load(ModelIdentity identity, java.time.Instant now) {
         long start = System.nanoTime();
-        Path dir = folder != null ? folder : den.get().fetch(identity.ref());
-        CoderConfig config = CoderConfig.read(dir);
-        CoderModel model = folder != null ? null : new CoderModel(identity.name(), String.valueOf(identity.version()),
-                identity.digest(), config.kind(), null);
-        IcdCoder coder = Coders.load(dir, model, options);
-        Map<String, Double> metrics = identity.metrics().isEmpty() ? config.metrics() : identity.metrics();
+        IcdCoder coder = folder != null ? Coders.load(folder, null, options)
+                : CoderDen.load(den.get(), identity.ref(), options);
+        Map<String, Double> metrics = identity.metrics();
+        if (metrics.isEmpty()) {
+            metrics = CoderConfig.read(folder != null ? folder : den.get().fetch(identity.ref())).metrics();
+        }
         ModelIdentity loaded = new ModelIdentity(identity.requested(), identity.name(), identity.version(),
                 identity.digest(), coder.kind(), metrics);
         return new ServedCoder(coder, loaded, now, (System.nanoTime() - start) / 1_000_000);

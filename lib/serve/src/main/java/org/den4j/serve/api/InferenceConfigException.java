@@ -1,10 +1,11 @@
 package org.den4j.serve.api;
 
 import java.nio.file.Path;
+import org.den4j.den.BadInput;
 import org.den4j.serve.den.ServeException;
 
 /** A value of {@code config/inference-config.yaml} (or an option over it) that the coder API cannot use. */
-public class InferenceConfigException extends ServeException {
+public class InferenceConfigException extends ServeException implements BadInput {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
     private final String key;

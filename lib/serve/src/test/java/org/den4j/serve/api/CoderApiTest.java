@@ -25,8 +25,8 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.den4j.coder.CoderDen;
 import org.den4j.den.Den;
-import org.den4j.den.PushRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class CoderApiTest {
         den = Den.at(dir.resolve("den"));
         Path folder = KeywordCoder.write(dir.resolve("coder"), KeywordCoder.keywords(1.0), KeywordCoder.descriptions(),
                 0);
-        den.push(PushRequest.builder(folder, "den4j/icd-coder").build());
+        CoderDen.push(den, folder, "den4j/icd-coder", null);
         den.alias("den4j/icd-coder", "champion", 1);
         InferenceConfig config = InferenceConfig.defaults().withApi(InferenceConfig.defaults().api()
                 .withAddress("127.0.0.1", 0));
@@ -172,7 +172,7 @@ class CoderApiTest {
     @Test
     void pdfWithoutTextLayerIs422AndNonPdfIs415() throws Exception {
         assertError(http.send(multipart("/predict/pdf", "scan.pdf", "application/pdf", pdf(List.of(), true), null)),
-                422, "invalid_request_error", "no_text_layer");
+                422, "invalid_request_error", "unprocessable_pdf");
         assertError(http.send(multipart("/predict/pdf", "note.txt", "text/plain",
                 "CHF".getBytes(StandardCharsets.UTF_8), null)), 415, "invalid_request_error", "unsupported_media_type");
         assertError(http.post("/predict/pdf", "{\"text\":\"CHF\"}"), 415, "invalid_request_error",
