@@ -164,7 +164,8 @@ final class KeywordCoder implements IcdCoder {
                         keywords.put(p[0], new ScoredCode(Code.ofKey(p[2]), Double.parseDouble(p[1])));
                     }
                 }
-                return new KeywordCoder(model, CodeDictionary.read(folder), keywords);
+                return GenerativeServingTest.wrapIfGenerative(folder, new KeywordCoder(model,
+                        CodeDictionary.read(folder), keywords));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
