@@ -374,13 +374,16 @@ final class OpenAiEndpoints {
         return t.isEmpty() ? 0 : t.split("\\s+").length;
     }
 
-    /** The note without the coder prompt's lead-in, when a client sent the whole prompt. */
+    /**
+     * The note without the coder prompt's lead-in, when a client sent the whole prompt; otherwise the text exactly as
+     * sent (coders see what {@code /predict} would give them).
+     */
     static String stripLead(String text) {
-        String t = text.strip();
+        String t = text.stripLeading();
         if (t.regionMatches(true, 0, PROMPT_LEAD, 0, PROMPT_LEAD.length())) {
-            return t.substring(PROMPT_LEAD.length()).strip();
+            return t.substring(PROMPT_LEAD.length()).stripLeading();
         }
-        return t;
+        return text;
     }
 
     // ---------------------------------------------------------------- streaming
