@@ -8,11 +8,13 @@ import java.util.concurrent.Callable;
 import org.den4j.coder.CodedNote;
 import org.den4j.coder.CoderConfig;
 import org.den4j.coder.CodingData;
+import org.den4j.coder.lm.GenerateConfig;
 import org.den4j.command.Commands;
 import org.den4j.command.DenOption;
 import org.den4j.den.Den;
 import org.den4j.den.DenInputException;
 import org.den4j.lm.io.Qwen2Config;
+import org.den4j.lm.kit.ModelExport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +39,9 @@ public final class TestExportCommand implements Callable<Integer> {
     @Mixin
     DenOption den;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "REF", description = "The exported model: a "
-            + "Hugging Face folder or a den reference (an lm-generate coder's merged model).")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "REF", description = "The exported model: an "
+            + "lm-generate coder (folder or den reference; its base with its adapter folded in, as export-model "
+            + "--adapter does), or a Hugging Face folder or den reference.")
     String model;
 
     @Option(names = "--gguf", required = true, paramLabel = "FILE", description = "The GGUF file export-model wrote.")
@@ -67,6 +70,16 @@ public final class TestExportCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "llama.cpp threads (default: all processors).")
     Integer threads;
 
+    private Den opened;
+    private Path merged;
+
+    private Den denFor() {
+        if (opened == null) {
+            opened = Den.open(den.config(System.getenv()));
+        }
+        return opened;
+    }
+
     /** The command line with den4j's error policy. */
     public static CommandLine commandLine() {
         return Commands.line(new TestExportCommand());
@@ -81,16 +94,17 @@ public final class TestExportCommand implements Callable<Integer> {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("The " + split + " split of " + database + " has no notes");
         }
-        Den opened = null;
         try {
             Path folder = Path.of(model);
             if (!Files.isDirectory(folder)) {
-                opened = Den.open(den.config(System.getenv()));
-                folder = opened.fetch(model);
+                folder = denFor().fetch(model);
             }
             Path lm = languageModel(folder);
             ExportCheck.Builder b = ExportCheck.builder(lm, gguf).notes(texts).maxNewTokens(maxNewTokens)
                     .minAgreement(minAgreement);
+            if (Files.isRegularFile(folder.resolve(GenerateConfig.FILE_NAME))) {
+                b.promptTemplate(GenerateConfig.read(folder).promptTemplate());
+            }
             if (threads != null) {
                 b.threads(threads);
             }
@@ -102,13 +116,23 @@ public final class TestExportCommand implements Callable<Integer> {
             out.flush();
             return report.passed() ? Commands.OK : Commands.FAILURE;
         } finally {
+            if (merged != null) {
+                try {
+                    FileTrees.delete(merged.getParent());
+                } catch (java.io.IOException e) {
+                    spec.commandLine().getErr().println("test-export: could not delete " + merged + ": " + e);
+                }
+            }
             if (opened != null) {
                 opened.close();
             }
         }
     }
 
-    /** The language model folder of a model: itself, or a coder folder's merged model. */
+    /**
+     * The language model folder of a model: itself, a coder folder's {@code merged/} model, or an lm-generate coder's
+     * base with its LoRA adapter folded in (written to a temporary folder, as export-model does before a GGUF).
+     */
     private Path languageModel(Path folder) {
         if (Files.isRegularFile(folder.resolve(Qwen2Config.FILE))) {
             return folder;
@@ -117,6 +141,16 @@ public final class TestExportCommand implements Callable<Integer> {
             if (Files.isRegularFile(folder.resolve(sub).resolve(Qwen2Config.FILE))) {
                 return folder.resolve(sub);
             }
+        }
+        if (CoderConfig.isCoderFolder(folder) && Files.isDirectory(folder.resolve(GenerateConfig.ADAPTER_DIR))) {
+            String base = CoderConfig.read(folder).base();
+            Path baseDir = Files.isDirectory(Path.of(base)) ? Path.of(base) : denFor().fetch(base);
+            try {
+                merged = Files.createTempDirectory("den4j-test-export-").resolve("merged");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return ModelExport.mergeAdapter(baseDir, folder.resolve(GenerateConfig.ADAPTER_DIR), "f32", merged);
         }
         if (CoderConfig.isCoderFolder(folder)) {
             throw new DenInputException(model + " is a " + CoderConfig.read(folder).kind() + " coder without a merged "
