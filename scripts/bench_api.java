@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS org.den4j:den4j-bench:0.1.0
+//DEPS org.slf4j:slf4j-nop:2.0.17
 //JAVA_OPTIONS -Dai.djl.offline=true
 
 import java.time.Duration;
