@@ -39,6 +39,7 @@ import org.den4j.data.MimicImport;
 import org.den4j.data.MimicVersion;
 import org.den4j.data.SyntheticMimic;
 import org.den4j.den.Den;
+import org.den4j.den.io.FileTree;
 import org.den4j.serve.api.CoderApiServer;
 import org.den4j.serve.api.InferenceConfig;
 
@@ -154,7 +155,7 @@ public final class ApiBenchmark {
         } finally {
             if (dir != null) {
                 try {
-                    FileTrees.delete(dir);
+                    FileTree.delete(dir);
                 } catch (IOException e) {
                     log.println("bench-api: could not delete " + dir + ": " + e);
                 }

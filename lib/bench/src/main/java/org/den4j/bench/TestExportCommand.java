@@ -12,6 +12,7 @@ import org.den4j.coder.lm.GenerateConfig;
 import org.den4j.command.Commands;
 import org.den4j.command.DenOption;
 import org.den4j.den.Den;
+import org.den4j.den.io.FileTree;
 import org.den4j.den.DenInputException;
 import org.den4j.lm.io.Qwen2Config;
 import org.den4j.lm.kit.ModelExport;
@@ -118,7 +119,7 @@ public final class TestExportCommand implements Callable<Integer> {
         } finally {
             if (merged != null) {
                 try {
-                    FileTrees.delete(merged.getParent());
+                    FileTree.delete(merged.getParent());
                 } catch (java.io.IOException e) {
                     spec.commandLine().getErr().println("test-export: could not delete " + merged + ": " + e);
                 }
