@@ -31,7 +31,26 @@ final class ConstrainedDecoder {
      * higher); at most {@code maxNewTokens} tokens, a code left unfinished there is dropped.
      */
     Map<Code, Double> decode(int[] prompt, CodeTrie trie, int maxNewTokens) {
+        return decode(prompt, trie, maxNewTokens, code -> { }).codes();
+    }
+
+    /**
+     * A decoded answer.
+     *
+     * @param codes the generated codes with their probabilities, in the order they were generated
+     * @param tokens the tokens generated
+     * @param finished whether the trie closed the answer (else {@code maxNewTokens} ran out)
+     */
+    record Decoded(Map<Code, Double> codes, int tokens, boolean finished) {
+    }
+
+    /**
+     * As {@link #decode(int[], CodeTrie, int)}, calling {@code onCode} with each code as soon as its last token
+     * is generated (what the coder API streams).
+     */
+    Decoded decode(int[] prompt, CodeTrie trie, int maxNewTokens, java.util.function.Consumer<Code> onCode) {
         Map<Code, Double> out = new LinkedHashMap<>();
+        int generated = 0;
         CodeTrie.Cursor cursor = trie.start();
         double logProbability = 0;
         int vocab = model.config().vocabSize();
@@ -64,15 +83,19 @@ final class ConstrainedDecoder {
                 logProbability += -Math.log(sum); // log p(best) = (max - max) - log(sum)
                 int before = cursor.codes().size();
                 cursor = cursor.advance(best);
+                generated++;
                 if (cursor.codes().size() > before) {
                     Code done = cursor.codes().get(cursor.codes().size() - 1);
+                    if (!out.containsKey(done)) {
+                        onCode.accept(done);
+                    }
                     out.merge(done, Math.exp(logProbability), Math::max);
                     logProbability = 0;
                 }
                 next = new long[] {best};
             }
         }
-        return out;
+        return new Decoded(out, generated, cursor.finished());
     }
 
     /** The codes of several chunks' answers merged: each code with its highest probability. */

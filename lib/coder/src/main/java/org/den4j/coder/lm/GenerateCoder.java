@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.den4j.coder.Code;
 import org.den4j.coder.CodeDictionary;
 import org.den4j.coder.CoderConfig;
@@ -16,6 +17,7 @@ import org.den4j.coder.CoderFormat;
 import org.den4j.coder.CoderInputException;
 import org.den4j.coder.CoderModel;
 import org.den4j.coder.Evidence;
+import org.den4j.coder.GenerativeCoder;
 import org.den4j.coder.IcdCoder;
 import org.den4j.coder.IcdVersion;
 import org.den4j.coder.PredictOptions;
@@ -30,8 +32,12 @@ import org.den4j.lm.LoraAdapter;
  * answer's ICD version, so every code it gives is in its dictionary. A note longer than the context is split
  * into chunks, each prompted on its own, and the answers merged. Scores are sequence probabilities; evidence is
  * where the note names the code's description words, when it does. Calls are serialised. The caller closes it.
+ *
+ * <p>As a {@link GenerativeCoder} it writes the answer text ("I50.23, E11.9") code by code as the constrained decoder
+ * finishes each one, which the coder API streams; decoding is greedy, so temperature, top_p and seed do not change
+ * the answer.
  */
-public final class GenerateCoder implements IcdCoder {
+public final class GenerateCoder implements GenerativeCoder {
     /** The kind, as in {@code coder.json}. */
     public static final String KIND = "lm-generate";
 
@@ -141,6 +147,62 @@ public final class GenerateCoder implements IcdCoder {
         return generate(text, checkVersion(version)).entrySet().stream()
                 .map(e -> new ScoredCode(e.getKey(), e.getValue()))
                 .sorted(Comparator.comparingDouble((ScoredCode c) -> -c.score())).limit(limit).toList();
+    }
+
+    @Override
+    public String prompt(String note) {
+        return config.prompt(note);
+    }
+
+    /**
+     * Generates the answer of the note's default ICD version, chunk by chunk within one budget of
+     * {@code maxNewTokens}, passing {@code ", CODE"} pieces to {@code onText} as each code is decoded (a code a later
+     * chunk repeats is not written again). A stop text cuts the answer there.
+     */
+    @Override
+    public synchronized Generation generate(String text, Sampling sampling, Consumer<String> onText) {
+        IcdCoder.requireText(text);
+        CodeTrie trie = tries.get(checkVersion(null));
+        StringBuilder answer = new StringBuilder();
+        int promptTokens = 0;
+        int tokens = 0;
+        boolean cut = false;
+        if (trie != null) {
+            TokenizedNote note = backbone.tokenize(text);
+            ConstrainedDecoder decoder = new ConstrainedDecoder(backbone.model().model());
+            java.util.Set<Code> written = new java.util.HashSet<>();
+            boolean[] stopped = {false};
+            for (int[] range : note.chunks(config.chunk())) {
+                if (tokens >= sampling.maxNewTokens() || stopped[0]) {
+                    break;
+                }
+                String piece = text.substring(note.starts()[range[0]], note.ends()[range[1] - 1]);
+                int[] prompt = backbone.tokenize(config.prompt(piece)).ids();
+                promptTokens += prompt.length;
+                ConstrainedDecoder.Decoded d = decoder.decode(prompt, trie, sampling.maxNewTokens() - tokens, code -> {
+                    if (stopped[0] || !written.add(code)) {
+                        return;
+                    }
+                    String next = (answer.length() == 0 ? "" : CodeTrie.SEPARATOR) + code.code();
+                    String joined = answer + next;
+                    for (String stop : sampling.stop()) {
+                        int at = joined.indexOf(stop);
+                        if (at >= 0) {
+                            next = joined.substring(answer.length(), Math.max(answer.length(), at));
+                            stopped[0] = true;
+                        }
+                    }
+                    answer.append(next);
+                    if (!next.isEmpty()) {
+                        onText.accept(next);
+                    }
+                });
+                tokens += d.tokens();
+                cut |= !d.finished();
+            }
+            cut &= !stopped[0];
+        }
+        return new Generation(answer.toString(), promptTokens, tokens, cut ? "length" : "stop");
     }
 
     /** The generated codes of every chunk, merged, with their sequence probabilities. */

@@ -1,0 +1,2 @@
+/** The coder API's command, {@code serve-api}. */
+package org.den4j.serve.api.cli;
