@@ -104,7 +104,14 @@ class DenScriptTest {
             assertTrue(r.stdout().contains("\n" + step) || r.stdout().startsWith(step), step + ": " + r);
         }
         assertTrue(r.stdout().contains("lineage:\nden4j/tiny-qwen2@1  "), r::toString);
-        assertTrue(r.stdout().contains("└── den4j/icd-coder-lora@1  "), r::toString);
+        assertTrue(r.stdout().contains("── den4j/icd-coder-lora@1  "), r::toString);
+        // The coders: one table, each pushed as a version of den4j/icd-coder, the champion alias set, and the
+        // label-attention coder in the base's lineage.
+        for (String coder : List.of("\nlinear ", "\nnaive-bayes ", "\nlm-label-attention ")) {
+            assertTrue(r.stdout().contains(coder), coder + ": " + r);
+        }
+        assertTrue(r.stdout().contains("den4j/icd-coder@champion = den4j/icd-coder@"), r::toString);
+        assertTrue(r.stdout().contains("── den4j/icd-coder@3  "), r::toString);
         assertTrue(Files.isRegularFile(work.resolve("icd-coder-lora/adapter_model.safetensors")), r::toString);
         assertTrue(Files.isRegularFile(work.resolve("data/mimic-dataset.duckdb")), r::toString);
     }
