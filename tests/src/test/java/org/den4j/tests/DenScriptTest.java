@@ -121,6 +121,6 @@ class DenScriptTest {
         Jbang.Result r = Jbang.inRepo().run("pipeline", "--no-push", "--work-dir", tmp.resolve("w").toString(),
                 "--size", "huge");
         assertEquals(2, r.exitCode(), r::toString);
-        assertTrue(r.stderr().contains("--size huge is unknown; use quick or small"), r::toString);
+        assertTrue(r.stderr().contains("--size huge is unknown; use quick, small or coder"), r::toString);
     }
 }

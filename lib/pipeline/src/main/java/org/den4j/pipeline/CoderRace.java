@@ -3,19 +3,14 @@ package org.den4j.pipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import org.den4j.coder.CodedNote;
 import org.den4j.coder.CoderConfig;
 import org.den4j.coder.CoderDen;
-import org.den4j.coder.CoderTraining;
-import org.den4j.coder.Coders;
-import org.den4j.coder.CodingData;
-import org.den4j.coder.IcdCoder;
+import org.den4j.coder.eval.CoderBenchmark;
 import org.den4j.coder.eval.Evaluation;
-import org.den4j.coder.eval.NegatedMentions;
 import org.den4j.coder.eval.PairedComparison;
 import org.den4j.den.Den;
 
@@ -46,32 +41,28 @@ final class CoderRace {
             double trainSeconds, double validationMicroF1) {
     }
 
-    /** Trains and measures each kind; LM kinds get {@code base} as their base model. */
+    /**
+     * Trains and measures each kind through {@link CoderBenchmark#race} (the benchmark's own loop); LM kinds get
+     * {@code base} as their base model.
+     *
+     * @throws PipelineException naming the kind when one fails to train or to be measured
+     */
     static List<Entry> run(Path database, Path coderDir, List<String> kinds, Path base, long seed, PrintStream log) {
-        List<CodedNote> test = CodingData.read(database, "test", 0);
-        NegatedMentions negated = NegatedMentions.fromDatabase(database);
-        List<Set<String>> gold = Evaluation.gold(test);
-        List<Entry> entries = new ArrayList<>();
-        Evaluation.ModelResult linear = null;
+        Map<String, Map<String, String>> settings = new HashMap<>();
         for (String kind : kinds) {
-            Map<String, String> settings = kind.startsWith("lm-") ? lmSettings(kind, base) : Map.of();
-            long start = System.nanoTime();
-            Path folder = Coders.format(kind).train(CoderTraining.fromDatabase(database, 0, coderDir.resolve(kind),
-                    settings, null, "auto", seed, log));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Evaluation.ModelResult result;
-            try (IcdCoder coder = Coders.load(folder)) {
-                result = Evaluation.evaluate(coder, test, negated);
+            if (kind.startsWith("lm-")) {
+                settings.put(kind, lmSettings(kind, base));
             }
-            PairedComparison vs = null;
-            if (kind.equals("linear")) {
-                linear = result;
-            } else if (linear != null) {
-                vs = PairedComparison.of(gold, linear.predicted(), result.predicted(), PairedComparison.RESAMPLES,
-                        seed);
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (CoderBenchmark.Row row : CoderBenchmark.race(database, kinds, settings, coderDir, null, "auto", seed,
+                PairedComparison.RESAMPLES, log)) {
+            if (row.failure() != null) {
+                throw new PipelineException("The " + row.kind() + " coder failed: " + row.failure());
             }
+            Path folder = coderDir.resolve(row.kind());
             double validation = CoderConfig.read(folder).metrics().getOrDefault("validation_micro_f1", Double.NaN);
-            entries.add(new Entry(kind, folder, result, vs, seconds, validation));
+            entries.add(new Entry(row.kind(), folder, row.result(), row.vsLinear(), row.trainSeconds(), validation));
         }
         return entries;
     }

@@ -208,39 +208,8 @@ public final class CoderBenchmark {
                     .run();
             splits = report.splitSizes();
         }
-        List<CodedNote> test = CodingData.read(db, "test", 0);
-        NegatedMentions negated = NegatedMentions.fromDatabase(db);
-        CodeDictionary dictionary = CodeDictionary.fromDatabase(db);
-        List<Row> rows = new ArrayList<>();
-        Evaluation.ModelResult linear = null;
-        List<Set<String>> gold = Evaluation.gold(test);
-        for (String kind : s.kinds()) {
-            Path out = s.workDir().resolve("coders").resolve(kind);
-            long start = System.nanoTime();
-            try {
-                Path folder = Coders.format(kind).train(CoderTraining.fromDatabase(db, 0, out,
-                        s.kindSettings().getOrDefault(kind, Map.of()), s.den(), s.device(), s.seed(), s.progress()));
-                double trainSeconds = (System.nanoTime() - start) / 1e9;
-                say(s.progress(), String.format(Locale.ROOT, "bench-coder: %s trained in %.1f s; evaluating on %d "
-                        + "test notes", kind, trainSeconds, test.size()));
-                Evaluation.ModelResult result;
-                try (IcdCoder coder = Coders.load(folder)) {
-                    result = Evaluation.evaluate(coder, test, negated);
-                }
-                long invented = result.predicted().stream().flatMap(Set::stream)
-                        .filter(k -> !dictionary.contains(Code.ofKey(k))).count();
-                PairedComparison vs = null;
-                if (kind.equals("linear")) {
-                    linear = result;
-                } else if (linear != null) {
-                    vs = PairedComparison.of(gold, linear.predicted(), result.predicted(), s.resamples(), s.seed());
-                }
-                rows.add(new Row(kind, result, vs, trainSeconds, invented, null));
-            } catch (RuntimeException e) {
-                say(s.progress(), "bench-coder: " + kind + " failed: " + e.getMessage());
-                rows.add(new Row(kind, null, null, (System.nanoTime() - start) / 1e9, 0, e.getMessage()));
-            }
-        }
+        List<Row> rows = race(db, s.kinds(), s.kindSettings(), s.workDir().resolve("coders"), s.den(), s.device(),
+                s.seed(), s.resamples(), s.progress());
         Sklearn sklearn = null;
         String sklearnFailure = "no --sklearn-python given";
         if (s.sklearnPython() != null) {
@@ -255,6 +224,49 @@ public final class CoderBenchmark {
             }
         }
         return new Result(s, splits, rows, sklearn, sklearnFailure, loadAverage());
+    }
+
+    /**
+     * Trains each kind on the train split of {@code db} (thresholds on validation) into {@code coderDir/KIND},
+     * measures it on the test split and compares it with {@code linear} (the first kind should be linear). A kind
+     * whose training or evaluation fails gets a row with its failure instead of figures.
+     */
+    public static List<Row> race(Path db, List<String> kinds, Map<String, Map<String, String>> kindSettings,
+            Path coderDir, Den den, String device, long seed, int resamples, PrintStream progress) {
+        List<CodedNote> test = CodingData.read(db, "test", 0);
+        NegatedMentions negated = NegatedMentions.fromDatabase(db);
+        CodeDictionary dictionary = CodeDictionary.fromDatabase(db);
+        List<Row> rows = new ArrayList<>();
+        Evaluation.ModelResult linear = null;
+        List<Set<String>> gold = Evaluation.gold(test);
+        for (String kind : kinds) {
+            Path out = coderDir.resolve(kind);
+            long start = System.nanoTime();
+            try {
+                Path folder = Coders.format(kind).train(CoderTraining.fromDatabase(db, 0, out,
+                        kindSettings.getOrDefault(kind, Map.of()), den, device, seed, progress));
+                double trainSeconds = (System.nanoTime() - start) / 1e9;
+                say(progress, String.format(Locale.ROOT, "coders: %s trained in %.1f s; evaluating on %d "
+                        + "test notes", kind, trainSeconds, test.size()));
+                Evaluation.ModelResult result;
+                try (IcdCoder coder = Coders.load(folder)) {
+                    result = Evaluation.evaluate(coder, test, negated);
+                }
+                long invented = result.predicted().stream().flatMap(Set::stream)
+                        .filter(k -> !dictionary.contains(Code.ofKey(k))).count();
+                PairedComparison vs = null;
+                if (kind.equals("linear")) {
+                    linear = result;
+                } else if (linear != null) {
+                    vs = PairedComparison.of(gold, linear.predicted(), result.predicted(), resamples, seed);
+                }
+                rows.add(new Row(kind, result, vs, trainSeconds, invented, null));
+            } catch (RuntimeException e) {
+                say(progress, "coders: " + kind + " failed: " + e.getMessage());
+                rows.add(new Row(kind, null, null, (System.nanoTime() - start) / 1e9, 0, e.getMessage()));
+            }
+        }
+        return rows;
     }
 
     /** Exports the splits as JSON lines ({@code text}, {@code labels}) for tools outside Java. */

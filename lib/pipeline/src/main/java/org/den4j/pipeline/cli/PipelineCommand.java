@@ -11,6 +11,7 @@ import org.den4j.command.VerboseOption;
 import org.den4j.data.TrainingConfig;
 import org.den4j.den.Den;
 import org.den4j.den.DenConfig;
+import org.den4j.lm.LmInputException;
 import org.den4j.lm.kit.KitSize;
 import org.den4j.pipeline.Pipeline;
 import org.den4j.pipeline.PipelineReport;
@@ -81,15 +82,18 @@ public final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!size.equalsIgnoreCase("quick") && !size.equalsIgnoreCase("small")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--size " + size + " is unknown; use quick or "
-                    + "small");
+        KitSize kitSize;
+        try {
+            kitSize = KitSize.named(size);
+        } catch (LmInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--size " + size + " is unknown; use quick, "
+                    + "small or coder");
         }
         List<String> kinds = coders.size() == 1 && coders.get(0).equals("none") ? List.of() : coders;
         kinds.forEach(Coders::format); // an unknown kind fails now, naming the known ones, not after minutes of work
         TrainingConfig training = Files.exists(config) ? TrainingConfig.read(config) : TrainingConfig.defaults();
         PrintStream log = System.err;
-        Pipeline.Builder builder = Pipeline.builder(workDir).patients(patients).kitSize(KitSize.named(size))
+        Pipeline.Builder builder = Pipeline.builder(workDir).patients(patients).kitSize(kitSize)
                 .trainSteps(trainSteps).evalNotes(evalNotes).seed(seed).config(training).log(log)
                 .coders(kinds);
         PipelineReport report;
