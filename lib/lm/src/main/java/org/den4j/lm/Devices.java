@@ -25,6 +25,7 @@ public final class Devices {
      */
     public static Device resolve(String name) {
         String n = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
+        PyTorchRuntime.checkLibraryPath(System.getenv());
         Engine engine = Engine.getEngine("PyTorch");
         int gpus = engine.getGpuCount();
         switch (n) {
@@ -58,9 +59,12 @@ public final class Devices {
             }
             if (index >= gpus) {
                 throw new DeviceNotAvailableException(name, "Device " + name + " was requested but PyTorch sees "
-                        + gpus + " CUDA GPU(s)" + (gpus == 0 ? " (the CPU build of PyTorch, pytorch-native-cpu, is "
-                        + "on the class path, or no driver is installed): put ai.djl.pytorch:pytorch-native-cu124 "
-                        + "on the class path on a machine with an NVIDIA GPU, or use --device cpu" : ""));
+                        + gpus + " CUDA GPU(s)" + (gpus == 0 ? ": the CPU build of PyTorch is loaded, or no NVIDIA "
+                        + "driver is installed. On a machine with an NVIDIA GPU, set " + PyTorchRuntime.LIBRARY_PATH_VARIABLE
+                        + "=<PyTorch 2.7.1+cu128>/torch/lib " + PyTorchRuntime.FLAVOR_VARIABLE + "="
+                        + PyTorchRuntime.CUDA_FLAVOR + " " + PyTorchRuntime.VERSION_VARIABLE + "=2.7.1, or build with "
+                        + "-Dden4j.cuda (" + PyTorchRuntime.CUDA_ARTIFACT + "); see docs/gpu.md and check with "
+                        + "./jbang devices. Or use --device cpu" : ""));
             }
             return Device.gpu(index);
         }
