@@ -4,7 +4,8 @@ package org.den4j.loop;
  * Something the feedback loop could not do; the root of the loop's exceptions.
  *
  * <p>Each carries the HTTP status and the error type the server answers with, so the routes map every
- * exception the same way: {@code {"error":{"message","type","code"}}} with {@link #status()} as the code.
+ * exception the same way: {@code {"error":{"message","type","param","code"}}}, the code a string named after {@link #status()}
+ * ({@code not_found}, {@code conflict}, ...), as serve-api answers.
  */
 public class LoopException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -145,8 +145,28 @@ final class LoopRoutes {
 
     private void error(Context ctx, int status, String type, String message) {
         ObjectNode body = json.createObjectNode();
-        body.putObject("error").put("message", message).put("type", type).put("code", status);
+        ObjectNode error = body.putObject("error").put("message", message).put("type", type);
+        error.putNull("param");
+        error.put("code", codeOf(status));
         ctx.status(status).contentType("application/json").result(body.toString());
+    }
+
+    /** The machine-readable code for a status, a string as in OpenAI's error shape (and serve-api's). */
+    static String codeOf(int status) {
+        switch (status) {
+            case 400: return "bad_request";
+            case 401: return "unauthorized";
+            case 403: return "forbidden";
+            case 404: return "not_found";
+            case 405: return "method_not_allowed";
+            case 409: return "conflict";
+            case 413: return "payload_too_large";
+            case 415: return "unsupported_media_type";
+            case 422: return "unprocessable_entity";
+            case 429: return "rate_limit_exceeded";
+            case 503: return "unavailable";
+            default: return status >= 500 ? "server_error" : "client_error";
+        }
     }
 
     private void health(Context ctx) {

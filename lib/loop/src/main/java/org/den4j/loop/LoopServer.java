@@ -18,8 +18,8 @@ import org.den4j.den.Den;
  * <p>It answers the HTTP contract under {@code /api/v1} (label sets, observations, uploads, predict,
  * confirm and reject, train, jobs, models, rollback) with {@code Authorization: Bearer KEY}, plus
  * {@code /health}, {@code /metrics} (Prometheus) and {@code /openapi.json}. Errors are JSON
- * {@code {"error":{"message","type","code"}}} with the HTTP status as {@code code}; another tenant's object
- * is 404. Worker threads ({@link Builder#workers}) train the queued jobs; {@code ./jbang loop worker}
+ * {@code {"error":{"message","type","param","code"}}}, {@code code} a string named after the HTTP status
+ * (as serve-api answers); another tenant's object is 404. Worker threads ({@link Builder#workers}) train the queued jobs; {@code ./jbang loop worker}
  * processes may train too. Several servers may share one database: each follows promotions by
  * {@code LISTEN}.
  *

@@ -62,7 +62,7 @@ class LoopServerTest {
         JsonNode ids = a.post("/api/v1/label-sets/flow/observations", Map.of("items", items("flow", 30))).ok();
         assertEquals(30, ids.get("ids").size());
         JsonNode conflict = a.post("/api/v1/label-sets/flow/predict", Map.of("text", "x")).body();
-        assertEquals(409, conflict.path("error").path("code").asInt(), conflict.toString());
+        assertEquals("conflict", conflict.path("error").path("code").asText(), conflict.toString());
 
         Long job = a.post("/api/v1/label-sets/flow/train", null).ok().get("job_id").asLong();
         JsonNode done = a.awaitJob(job, Duration.ofSeconds(60));
@@ -129,7 +129,7 @@ class LoopServerTest {
         LoopClient n = a.withKey(annotator);
         assertEquals(200, r.get("/api/v1/label-sets/roles").status());
         JsonNode denied = r.post("/api/v1/label-sets/roles/observations", Map.of("items", items("r", 1))).body();
-        assertEquals(403, denied.path("error").path("code").asInt());
+        assertEquals("forbidden", denied.path("error").path("code").asText());
         assertEquals("permission_error", denied.path("error").path("type").asText());
         assertEquals(403, r.post("/api/v1/label-sets/roles/train", null).status());
         assertEquals(201, n.post("/api/v1/label-sets/roles/observations", Map.of("items", items("n", 1))).status());
@@ -143,7 +143,7 @@ class LoopServerTest {
     void badInputIsAJsonErrorWithItsStatus() {
         createSet(a, "errors");
         JsonNode notJson = a.post("/api/v1/label-sets/errors/observations", "{not json").body();
-        assertEquals(400, notJson.path("error").path("code").asInt());
+        assertEquals("bad_request", notJson.path("error").path("code").asText());
         assertTrue(notJson.path("error").path("message").asText().startsWith("The request body is not JSON"));
         assertEquals(400, a.post("/api/v1/label-sets/errors/observations", Map.of("items", List.of(Map.of("text",
                 " ")))).status());
@@ -155,7 +155,7 @@ class LoopServerTest {
         assertEquals(400, a.post("/api/v1/label-sets", Map.of("name", "errors", "multi_label", true,
                 "algorithm", MemorizingAlgorithm.NAME)).status(), "exists already");
         JsonNode unknown = a.get("/api/v1/nothing-here").body();
-        assertEquals(404, unknown.path("error").path("code").asInt(), unknown.toString());
+        assertEquals("not_found", unknown.path("error").path("code").asText(), unknown.toString());
         assertEquals(415, a.upload("/api/v1/label-sets/errors/uploads", "x".getBytes(), "image/png").status());
     }
 
