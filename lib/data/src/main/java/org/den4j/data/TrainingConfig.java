@@ -1,20 +1,11 @@
 package org.den4j.data;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.den4j.command.ConfigKeys;
 
 /**
  * The training configuration, {@code config/training-config.yaml}: the model, LoRA, training, data and
@@ -157,17 +148,11 @@ public record TrainingConfig(Path file, Model model, Lora lora, Training trainin
      */
     public static TrainingConfig read(Path file) {
         Objects.requireNonNull(file, "file");
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new TrainingConfigException(file, "file", "Training configuration " + file + " does not exist; "
-                    + "pass --config FILE, or copy config/training-config.yaml from den4j");
-        } catch (IOException e) {
-            throw new TrainingConfigException(file, "file", "Cannot read training configuration " + file + " (" + e
-                    + "); check that it is a readable file");
-        }
-        return parse(text, file);
+        return parse(keys(file).read(), file);
+    }
+
+    private static ConfigKeys keys(Path file) {
+        return ConfigKeys.of(file, "training configuration", DEFAULT_FILE, TrainingConfigException::new);
     }
 
     /**
@@ -176,24 +161,9 @@ public record TrainingConfig(Path file, Model model, Lora lora, Training trainin
      * @throws TrainingConfigException as {@link #read(Path)}
      */
     public static TrainingConfig parse(String yaml, Path file) {
-        Reader r = new Reader(file);
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (JacksonException e) {
-            String line = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new TrainingConfigException(file, "file", r.where + " is not valid YAML" + line + ": "
-                    + e.getOriginalMessage() + "; fix the syntax (sections model:, lora:, training:, data:, logging:)");
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            root = new ObjectMapper().createObjectNode();
-        }
-        if (!root.isObject()) {
-            throw new TrainingConfigException(file, "file", r.where + " is not a mapping; write the sections "
-                    + "model:, lora:, training:, data: and logging: at the top level");
-        }
+        ConfigKeys r = keys(file);
+        JsonNode root = r.root(yaml, Set.of("model", "lora", "training", "data", "logging"));
         TrainingConfig d = defaults();
-        r.unknown(root, "", Set.of("model", "lora", "training", "data", "logging"));
 
         JsonNode m = r.section(root, "model", Set.of("name", "path", "max_length", "dtype"));
         String name = r.text(m, "model.name", d.model.name);
@@ -212,7 +182,7 @@ public record TrainingConfig(Path file, Model model, Lora lora, Training trainin
             throw r.bad("lora.alpha", alpha, "a positive number, such as 16");
         }
         Lora lora = new Lora(r.positiveInt(l, "lora.r", d.lora.r), alpha, dropout,
-                r.textList(l, "lora.target_modules", d.lora.targetModules));
+                r.textList(l, "lora.target_modules", d.lora.targetModules, false, "[q_proj, v_proj]"));
 
         JsonNode t = r.section(root, "training", Set.of("epochs", "max_steps", "batch_size",
                 "gradient_accumulation_steps", "learning_rate", "weight_decay", "warmup_steps", "lr_scheduler",
@@ -241,7 +211,7 @@ public record TrainingConfig(Path file, Model model, Lora lora, Training trainin
                 "threads"));
         String template = r.text(da, "data.prompt_template", d.data.promptTemplate);
         if (!template.contains(Data.NOTE_PLACEHOLDER)) {
-            throw new TrainingConfigException(file, "data.prompt_template", "data.prompt_template in " + r.where
+            throw new TrainingConfigException(file, "data.prompt_template", "data.prompt_template in " + r.where()
                     + " has no " + Data.NOTE_PLACEHOLDER + " placeholder: \"" + template + "\"; put {note} where the "
                     + "note text goes, as in \"Predict the medical codes for the following text: {note}\"");
         }
@@ -255,156 +225,5 @@ public record TrainingConfig(Path file, Model model, Lora lora, Training trainin
                 r.text(lo, "logging.metrics_file", d.logging.metricsFile.toString())),
                 r.positiveInt(lo, "logging.log_every", d.logging.logEvery));
         return new TrainingConfig(file, model, lora, training, data, logging);
-    }
-
-    /** Reads keys with messages that name the key, the file and the fix. */
-    private static final class Reader {
-        final Path file;
-        final String where;
-
-        Reader(Path file) {
-            this.file = file;
-            this.where = file == null ? "the training configuration" : file.toString();
-        }
-
-        JsonNode section(JsonNode root, String name, Set<String> keys) {
-            JsonNode s = root.get(name);
-            if (s == null || s.isNull()) {
-                return new ObjectMapper().createObjectNode();
-            }
-            if (!s.isObject()) {
-                throw new TrainingConfigException(file, name, name + ": in " + where + " is not a mapping but "
-                        + s + "; write its keys on the lines below it, indented, such as '  "
-                        + sorted(keys).get(0) + ": ...'");
-            }
-            unknown(s, name + ".", keys);
-            return s;
-        }
-
-        void unknown(JsonNode node, String prefix, Set<String> keys) {
-            Iterator<String> names = node.fieldNames();
-            while (names.hasNext()) {
-                String k = names.next();
-                if (!keys.contains(k)) {
-                    throw new TrainingConfigException(file, prefix + k, "Unknown key " + prefix + k + " in " + where
-                            + "; the keys here are " + String.join(", ", new LinkedHashSet<>(sorted(keys))));
-                }
-            }
-        }
-
-        private static List<String> sorted(Set<String> keys) {
-            List<String> list = new ArrayList<>(keys);
-            list.sort(null);
-            return list;
-        }
-
-        private JsonNode value(JsonNode section, String key) {
-            JsonNode v = section.get(key.substring(key.indexOf('.') + 1));
-            return v == null || v.isNull() ? null : v;
-        }
-
-        String textOrNull(JsonNode section, String key) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return null;
-            }
-            if (!v.isValueNode() || v.asText().isBlank()) {
-                throw bad(key, v, "a text value");
-            }
-            return v.asText();
-        }
-
-        String text(JsonNode section, String key, String fallback) {
-            String v = textOrNull(section, key);
-            return v == null ? fallback : v;
-        }
-
-        Path path(String key, String text) {
-            try {
-                return Path.of(text);
-            } catch (InvalidPathException e) {
-                throw bad(key, text, "a file path");
-            }
-        }
-
-        double number(JsonNode section, String key, double fallback) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v.isNumber()) {
-                return v.asDouble();
-            }
-            // YAML 1.1 readers see 2e-4 (no dot) as text; accept what parses as a number.
-            if (v.isTextual()) {
-                try {
-                    return Double.parseDouble(v.asText().strip());
-                } catch (NumberFormatException e) {
-                    // fall through to the error
-                }
-            }
-            throw bad(key, v, "a number");
-        }
-
-        int integer(JsonNode section, String key, int fallback) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v.isIntegralNumber() && v.canConvertToInt()) {
-                return v.asInt();
-            }
-            if (v.isTextual() && v.asText().strip().matches("-?\\d{1,9}")) {
-                return Integer.parseInt(v.asText().strip());
-            }
-            throw bad(key, v, "a whole number");
-        }
-
-        int positiveInt(JsonNode section, String key, int fallback) {
-            int n = integer(section, key, fallback);
-            if (n <= 0) {
-                throw bad(key, n, "a whole number of at least 1");
-            }
-            return n;
-        }
-
-        double nonNegative(JsonNode section, String key, double fallback) {
-            double x = number(section, key, fallback);
-            if (x < 0) {
-                throw bad(key, x, "a number of at least 0");
-            }
-            return x;
-        }
-
-        String oneOf(JsonNode section, String key, String fallback, List<String> allowed) {
-            String v = text(section, key, fallback);
-            if (!allowed.contains(v)) {
-                throw bad(key, v, "one of " + String.join(", ", allowed));
-            }
-            return v;
-        }
-
-        List<String> textList(JsonNode section, String key, List<String> fallback) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!v.isArray() || v.isEmpty()) {
-                throw bad(key, v, "a non-empty list, such as [q_proj, v_proj]");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode e : v) {
-                if (!e.isTextual() || e.asText().isBlank()) {
-                    throw bad(key, v, "a list of module names, such as [q_proj, v_proj]");
-                }
-                out.add(e.asText());
-            }
-            return out;
-        }
-
-        TrainingConfigException bad(String key, Object value, String expected) {
-            return new TrainingConfigException(file, key, key + ": " + value + " in " + where + " is not valid; use "
-                    + expected);
-        }
     }
 }

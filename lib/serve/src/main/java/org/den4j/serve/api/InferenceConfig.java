@@ -1,21 +1,12 @@
 package org.den4j.serve.api;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
+import org.den4j.command.ConfigKeys;
 
 /**
  * The coder API's configuration, {@code config/inference-config.yaml}: which coder to serve, how it predicts, and
@@ -147,17 +138,11 @@ public record InferenceConfig(Path file, Model model, Inference inference, Api a
      *     an unknown key or a bad value
      */
     public static InferenceConfig read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new InferenceConfigException(file, "file", "Inference configuration " + file + " does not exist; "
-                    + "pass --config FILE, or copy config/inference-config.yaml from den4j");
-        } catch (IOException e) {
-            throw new InferenceConfigException(file, "file", "Cannot read inference configuration " + file + " ("
-                    + e + "); check that it is a readable file");
-        }
-        return parse(text, file);
+        return parse(keys(file).read(), file);
+    }
+
+    private static ConfigKeys keys(Path file) {
+        return ConfigKeys.of(file, "inference configuration", DEFAULT_FILE, InferenceConfigException::new);
     }
 
     /**
@@ -166,24 +151,9 @@ public record InferenceConfig(Path file, Model model, Inference inference, Api a
      * @throws InferenceConfigException as {@link #read(Path)}
      */
     public static InferenceConfig parse(String yaml, Path file) {
-        Keys r = new Keys(file);
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (JacksonException e) {
-            String line = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new InferenceConfigException(file, "file", r.where + " is not valid YAML" + line + ": "
-                    + e.getOriginalMessage() + "; fix the syntax (sections model:, inference:, api:, logging:)");
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            root = new ObjectMapper().createObjectNode();
-        }
-        if (!root.isObject()) {
-            throw new InferenceConfigException(file, "file", r.where + " is not a mapping; write the sections "
-                    + "model:, inference:, api: and logging: at the top level");
-        }
+        ConfigKeys r = keys(file);
+        JsonNode root = r.root(yaml, Set.of("model", "inference", "api", "logging"));
         InferenceConfig d = defaults();
-        r.unknown(root, "", Set.of("model", "inference", "api", "logging"));
 
         JsonNode m = r.section(root, "model", Set.of("name", "device", "poll_seconds"));
         Model model = new Model(r.text(m, "model.name", d.model.name),
@@ -237,167 +207,13 @@ public record InferenceConfig(Path file, Model model, Inference inference, Api a
         }
         Duration timeout = r.seconds(a, "api.request_timeout_seconds", d.api.requestTimeout, false);
         Api api = new Api(r.text(a, "api.host", d.api.host), port,
-                r.textList(a, "api.cors_origins", d.api.corsOrigins), rpm, burst, timeout, maxBody,
+                r.textList(a, "api.cors_origins", d.api.corsOrigins, true,
+                        "[\"http://localhost:3000\"] or [\"*\"]"), rpm, burst, timeout, maxBody,
                 keys == null ? null : r.path("api.api_keys_file", keys), workers);
 
         JsonNode l = r.section(root, "logging", Set.of("level", "requests"));
         Logging logging = new Logging(r.oneOf(l, "logging.level", d.logging.level, Logging.LEVELS),
                 r.bool(l, "logging.requests", d.logging.requests));
         return new InferenceConfig(file, model, inference, api, logging);
-    }
-
-    /** Reads keys with messages that name the key, the file and the fix. */
-    private static final class Keys {
-        final Path file;
-        final String where;
-
-        Keys(Path file) {
-            this.file = file;
-            this.where = file == null ? "the inference configuration" : file.toString();
-        }
-
-        JsonNode section(JsonNode parent, String name, Set<String> keys) {
-            JsonNode s = parent.get(name.substring(name.lastIndexOf('.') + 1));
-            if (s == null || s.isNull()) {
-                return new ObjectMapper().createObjectNode();
-            }
-            if (!s.isObject()) {
-                throw new InferenceConfigException(file, name, name + ": in " + where + " is not a mapping but " + s
-                        + "; write its keys on the lines below it, indented, such as '  "
-                        + new TreeSet<>(keys).first() + ": ...'");
-            }
-            unknown(s, name + ".", keys);
-            return s;
-        }
-
-        void unknown(JsonNode node, String prefix, Set<String> keys) {
-            Iterator<String> names = node.fieldNames();
-            while (names.hasNext()) {
-                String k = names.next();
-                if (!keys.contains(k)) {
-                    throw new InferenceConfigException(file, prefix + k, "Unknown key " + prefix + k + " in " + where
-                            + "; the keys here are " + String.join(", ", new TreeSet<>(keys)));
-                }
-            }
-        }
-
-        private JsonNode value(JsonNode section, String key) {
-            JsonNode v = section.get(key.substring(key.lastIndexOf('.') + 1));
-            return v == null || v.isNull() ? null : v;
-        }
-
-        boolean has(JsonNode section, String key) {
-            return value(section, key) != null;
-        }
-
-        InferenceConfigException bad(String key, Object value, String expected) {
-            return new InferenceConfigException(file, key, key + " in " + where + " is " + value + "; use " + expected);
-        }
-
-        String textOrNull(JsonNode section, String key) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return null;
-            }
-            if (!v.isValueNode() || v.asText().isBlank()) {
-                throw bad(key, v, "a text value");
-            }
-            return v.asText();
-        }
-
-        String text(JsonNode section, String key, String fallback) {
-            String v = textOrNull(section, key);
-            return v == null ? fallback : v;
-        }
-
-        Path path(String key, String text) {
-            try {
-                return Path.of(text);
-            } catch (InvalidPathException e) {
-                throw bad(key, text, "a file path");
-            }
-        }
-
-        double number(JsonNode section, String key, double fallback) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v.isNumber()) {
-                return v.asDouble();
-            }
-            if (v.isTextual()) {
-                try {
-                    return Double.parseDouble(v.asText().strip());
-                } catch (NumberFormatException e) {
-                    // fall through to the error
-                }
-            }
-            throw bad(key, v, "a number");
-        }
-
-        int integer(JsonNode section, String key, int fallback) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v.isIntegralNumber() && v.canConvertToInt()) {
-                return v.asInt();
-            }
-            throw bad(key, v, "a whole number");
-        }
-
-        int positiveInt(JsonNode section, String key, int fallback) {
-            int n = integer(section, key, fallback);
-            if (n <= 0) {
-                throw bad(key, n, "a whole number of at least 1");
-            }
-            return n;
-        }
-
-        Duration seconds(JsonNode section, String key, Duration fallback, boolean zeroAllowed) {
-            double s = number(section, key, fallback.toMillis() / 1000.0);
-            if (s < 0 || (!zeroAllowed && s == 0) || s > 86_400) {
-                throw bad(key, s, "seconds in " + (zeroAllowed ? "[0" : "(0") + ", 86400]");
-            }
-            return Duration.ofMillis(Math.round(s * 1000));
-        }
-
-        boolean bool(JsonNode section, String key, boolean fallback) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!v.isBoolean()) {
-                throw bad(key, v, "true or false");
-            }
-            return v.asBoolean();
-        }
-
-        String oneOf(JsonNode section, String key, String fallback, List<String> allowed) {
-            String v = text(section, key, fallback);
-            if (!allowed.contains(v)) {
-                throw bad(key, v, "one of " + String.join(", ", allowed));
-            }
-            return v;
-        }
-
-        List<String> textList(JsonNode section, String key, List<String> fallback) {
-            JsonNode v = value(section, key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!v.isArray()) {
-                throw bad(key, v, "a list, such as [\"http://localhost:3000\"] or [\"*\"]");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode e : v) {
-                if (!e.isTextual() || e.asText().isBlank()) {
-                    throw bad(key, v, "a list of origins, such as [\"http://localhost:3000\"] or [\"*\"]");
-                }
-                out.add(e.asText());
-            }
-            return out;
-        }
     }
 }

@@ -66,7 +66,7 @@ class InferenceConfigTest {
     void badValuesSayWhatToUse() {
         InferenceConfigException port = assertThrows(InferenceConfigException.class,
                 () -> InferenceConfig.parse("api: {port: 70000}\n", FILE));
-        assertEquals("api.port in config/inference-config.yaml is 70000; use a TCP port in 0..65535 (0 picks a free "
+        assertEquals("api.port: 70000 in config/inference-config.yaml is not valid; use a TCP port in 0..65535 (0 picks a free "
                 + "one)", port.getMessage().replace('\\', '/'));
         InferenceConfigException device = assertThrows(InferenceConfigException.class,
                 () -> InferenceConfig.parse("model: {device: tpu}\n", FILE));
