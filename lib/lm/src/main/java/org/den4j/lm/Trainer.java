@@ -64,11 +64,11 @@ public final class Trainer {
 
     /**
      * @param model the model to train; not closed by the trainer
-     * @throws LmException for full fine-tuning of a model not in float32
+     * @throws LmInputException (bad input, exit 2) for full fine-tuning of a model not in float32
      */
     public Trainer(Qwen2Model model, TrainerOptions options) {
         if (options.isFullFineTuning() && model.dataType() != DataType.FLOAT32) {
-            throw new LmException("Full fine-tuning needs float32 weights, the model is " + model.dataType()
+            throw new LmInputException("Full fine-tuning needs float32 weights, the model is " + model.dataType()
                     + "; load it with precision float32, or train a LoRA adapter over the " + model.dataType()
                     + " weights");
         }
@@ -114,12 +114,12 @@ public final class Trainer {
      * @param resume continue from the newest {@code checkpoint-N} in the output folder (from
      *     scratch when there is none)
      * @throws TrainingDivergedException when the loss or gradient norm becomes NaN or infinite
-     * @throws LmException when the output folder holds checkpoints and {@code resume} is false,
+     * @throws LmInputException when the output folder holds checkpoints and {@code resume} is false,
      *     or a checkpoint does not match the options
      */
     public TrainingResult train(List<TrainingExample> train, List<TrainingExample> validation, boolean resume) {
         if (train.isEmpty()) {
-            throw new LmException("No training examples; give at least one");
+            throw new LmInputException("No training examples; give at least one");
         }
         Batch.checkIds(train, model.config().vocabSize());
         Batch.checkIds(validation, model.config().vocabSize());
@@ -132,7 +132,7 @@ public final class Trainer {
         Checkpoints checkpoints = new Checkpoints(out, options.keepCheckpoints());
         Path checkpoint = checkpoints.latest();
         if (checkpoint != null && !resume) {
-            throw new LmException("Output folder " + out + " already holds " + checkpoint.getFileName()
+            throw new LmInputException("Output folder " + out + " already holds " + checkpoint.getFileName()
                     + "; continue that run with --resume (resume=true) or choose another output folder");
         }
         BatchOrder order = new BatchOrder(train, options.batchSize(), options.gradientAccumulationSteps(),
