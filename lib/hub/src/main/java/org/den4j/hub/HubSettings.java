@@ -34,7 +34,14 @@ import java.util.regex.Pattern;
  * <tr><td>{@code HF_HUB_OFFLINE}</td><td>{@code $TRANSFORMERS_OFFLINE}, else false</td></tr>
  * <tr><td>{@code HF_HUB_DISABLE_SYMLINKS}</td><td>false</td></tr>
  * <tr><td>{@code HF_HUB_ETAG_TIMEOUT}, {@code HF_HUB_DOWNLOAD_TIMEOUT}</td><td>10 seconds</td></tr>
+ * <tr><td>{@code HF_HUB_ENABLE_HF_TRANSFER}</td><td>false</td></tr>
  * </table>
+ *
+ * <p>{@code HF_HUB_ENABLE_HF_TRANSFER} keeps huggingface_hub's meaning, "use the fast parallel downloader", without
+ * the Rust {@code hf_transfer} package: a file larger than {@value #RANGE_THRESHOLD_CHUNKS} chunks (as Python's
+ * {@code total > 5 * DOWNLOAD_CHUNK_SIZE}) is fetched as {@link #rangeChunkSize()}-byte {@code Range} requests, at
+ * most {@link #rangeConnections()} at once, into the one temporary file, then checked and moved as any download.
+ * The chunk size and the connection count are settings of the builder, not variables.
  *
  * <p>Booleans accept {@code 1, true, yes, on} and {@code 0, false, no, off} (any case) or empty; any other
  * value is a {@link HubConfigException} naming the variable, where Python would quietly read it as false.
@@ -55,10 +62,14 @@ import java.util.regex.Pattern;
  * @param etagTimeout how long to wait for metadata answers ({@code HF_HUB_ETAG_TIMEOUT})
  * @param downloadTimeout how long to wait for a download to start answering ({@code HF_HUB_DOWNLOAD_TIMEOUT})
  * @param maxWorkers how many files a snapshot download transfers at once (Python's {@code max_workers}, 8)
+ * @param hfTransfer download large files as parallel {@code Range} requests ({@code HF_HUB_ENABLE_HF_TRANSFER})
+ * @param rangeChunkSize the bytes of one {@code Range} request with {@code hfTransfer} (10 MiB, Python's
+ *     {@code DOWNLOAD_CHUNK_SIZE}); a file needs more than {@value #RANGE_THRESHOLD_CHUNKS} of them to be split
+ * @param rangeConnections how many {@code Range} requests of one file run at once with {@code hfTransfer} (8)
  */
 public record HubSettings(Path hfHome, Path hubCache, URI endpoint, String token, String tokenSource,
         boolean offline, boolean symlinksDisabled, Duration etagTimeout, Duration downloadTimeout,
-        int maxWorkers) {
+        int maxWorkers, boolean hfTransfer, long rangeChunkSize, int rangeConnections) {
 
     /** The public Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
@@ -66,6 +77,12 @@ public record HubSettings(Path hfHome, Path hubCache, URI endpoint, String token
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Python's default {@code max_workers} of {@code snapshot_download}. */
     public static final int DEFAULT_MAX_WORKERS = 8;
+    /** Python's {@code DOWNLOAD_CHUNK_SIZE}: the default {@link #rangeChunkSize()}, 10 MiB. */
+    public static final long DEFAULT_RANGE_CHUNK_SIZE = 10L << 20;
+    /** The default {@link #rangeConnections()} per file. */
+    public static final int DEFAULT_RANGE_CONNECTIONS = 8;
+    /** With {@link #hfTransfer()}, files larger than this many chunks go as parallel ranges (Python's 5). */
+    public static final int RANGE_THRESHOLD_CHUNKS = 5;
 
     private static final Set<String> TRUE_VALUES = Set.of("1", "ON", "YES", "TRUE");
     private static final Set<String> FALSE_VALUES = Set.of("", "0", "OFF", "NO", "FALSE");
@@ -91,6 +108,30 @@ public record HubSettings(Path hfHome, Path hubCache, URI endpoint, String token
             throw new HubConfigException("maxWorkers", Integer.toString(maxWorkers),
                     "maxWorkers=" + maxWorkers + " is below 1; use 1 or more parallel downloads");
         }
+        if (rangeChunkSize < 1) {
+            throw new HubConfigException("rangeChunkSize", Long.toString(rangeChunkSize),
+                    "rangeChunkSize=" + rangeChunkSize + " is below 1 byte; use a chunk size such as 10 MiB ("
+                            + DEFAULT_RANGE_CHUNK_SIZE + ")");
+        }
+        if (rangeConnections < 1) {
+            throw new HubConfigException("rangeConnections", Integer.toString(rangeConnections),
+                    "rangeConnections=" + rangeConnections + " is below 1; use 1 or more connections per file");
+        }
+    }
+
+    /**
+     * Whether a file of {@code size} bytes downloads as parallel {@code Range} requests: with {@link #hfTransfer()}
+     * and more than {@value #RANGE_THRESHOLD_CHUNKS} chunks of {@link #rangeChunkSize()}.
+     */
+    public boolean splitsIntoRanges(long size) {
+        // size > 5 * chunk, without overflow for any chunk size
+        return hfTransfer && size > 0 && (size - 1) / RANGE_THRESHOLD_CHUNKS >= rangeChunkSize;
+    }
+
+    /** These settings with another Hub cache (a models configuration's {@code cache_dir}). */
+    public HubSettings withHubCache(Path hubCache) {
+        return new HubSettings(hfHome, hubCache, endpoint, token, tokenSource, offline, symlinksDisabled, etagTimeout,
+                downloadTimeout, maxWorkers, hfTransfer, rangeChunkSize, rangeConnections);
     }
 
     /** Reads the Hub variables of this process (see the class comment) over the defaults. */
@@ -148,13 +189,15 @@ public record HubSettings(Path hfHome, Path hubCache, URI endpoint, String token
         boolean symlinksDisabled = bool(env, "HF_HUB_DISABLE_SYMLINKS");
         Duration etagTimeout = seconds(env, "HF_HUB_ETAG_TIMEOUT");
         Duration downloadTimeout = seconds(env, "HF_HUB_DOWNLOAD_TIMEOUT");
+        boolean hfTransfer = bool(env, "HF_HUB_ENABLE_HF_TRANSFER");
         return new HubSettings(hfHome, hubCache, endpointUri, token, tokenSource, offline, symlinksDisabled,
-                etagTimeout, downloadTimeout, DEFAULT_MAX_WORKERS);
+                etagTimeout, downloadTimeout, DEFAULT_MAX_WORKERS, hfTransfer, DEFAULT_RANGE_CHUNK_SIZE,
+                DEFAULT_RANGE_CONNECTIONS);
     }
 
     /**
      * Settings with the given cache and defaults for everything else: the public Hub, no token, online,
-     * symlinks, 10 second timeouts, 8 workers. Nothing is read from the environment.
+     * symlinks, 10 second timeouts, 8 workers, one stream per file. Nothing is read from the environment.
      */
     public static Builder builder(Path hubCache) {
         return new Builder(hubCache);
@@ -172,6 +215,9 @@ public record HubSettings(Path hfHome, Path hubCache, URI endpoint, String token
         b.etagTimeout = etagTimeout;
         b.downloadTimeout = downloadTimeout;
         b.maxWorkers = maxWorkers;
+        b.hfTransfer = hfTransfer;
+        b.rangeChunkSize = rangeChunkSize;
+        b.rangeConnections = rangeConnections;
         return b;
     }
 
@@ -186,7 +232,8 @@ public record HubSettings(Path hfHome, Path hubCache, URI endpoint, String token
         return "HubSettings[hfHome=" + hfHome + ", hubCache=" + hubCache + ", endpoint=" + endpoint + ", token="
                 + (token == null ? "none" : "*** from " + tokenSource) + ", offline=" + offline
                 + ", symlinksDisabled=" + symlinksDisabled + ", etagTimeout=" + etagTimeout + ", downloadTimeout="
-                + downloadTimeout + ", maxWorkers=" + maxWorkers + "]";
+                + downloadTimeout + ", maxWorkers=" + maxWorkers + ", hfTransfer=" + hfTransfer + ", rangeChunkSize="
+                + rangeChunkSize + ", rangeConnections=" + rangeConnections + "]";
     }
 
     /** Builds {@link HubSettings}; see {@link HubSettings#builder(Path)}. */
@@ -201,6 +248,9 @@ public record HubSettings(Path hfHome, Path hubCache, URI endpoint, String token
         private Duration etagTimeout = DEFAULT_TIMEOUT;
         private Duration downloadTimeout = DEFAULT_TIMEOUT;
         private int maxWorkers = DEFAULT_MAX_WORKERS;
+        private boolean hfTransfer;
+        private long rangeChunkSize = DEFAULT_RANGE_CHUNK_SIZE;
+        private int rangeConnections = DEFAULT_RANGE_CONNECTIONS;
 
         private Builder(Path hubCache) {
             this.hubCache = Objects.requireNonNull(hubCache, "hubCache");
@@ -260,10 +310,28 @@ public record HubSettings(Path hfHome, Path hubCache, URI endpoint, String token
             return this;
         }
 
+        /** Download large files as parallel {@code Range} requests ({@code HF_HUB_ENABLE_HF_TRANSFER}). */
+        public Builder hfTransfer(boolean hfTransfer) {
+            this.hfTransfer = hfTransfer;
+            return this;
+        }
+
+        /** The bytes of one {@code Range} request with {@link #hfTransfer(boolean)}; default 10 MiB. */
+        public Builder rangeChunkSize(long bytes) {
+            this.rangeChunkSize = bytes;
+            return this;
+        }
+
+        /** How many {@code Range} requests of one file run at once with {@link #hfTransfer(boolean)}; default 8. */
+        public Builder rangeConnections(int connections) {
+            this.rangeConnections = connections;
+            return this;
+        }
+
         /** The settings. @throws HubConfigException when a value cannot be used */
         public HubSettings build() {
             return new HubSettings(hfHome, hubCache, endpoint, token, tokenSource, offline, symlinksDisabled,
-                    etagTimeout, downloadTimeout, maxWorkers);
+                    etagTimeout, downloadTimeout, maxWorkers, hfTransfer, rangeChunkSize, rangeConnections);
         }
     }
 

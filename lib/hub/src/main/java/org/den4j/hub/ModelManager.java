@@ -54,10 +54,7 @@ public final class ModelManager implements AutoCloseable {
     public ModelManager(ModelsConfig config, HubSettings settings) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(settings, "settings");
-        this.settings = config.cacheDir() == null ? settings
-                : new HubSettings(settings.hfHome(), config.cacheDir(), settings.endpoint(), settings.token(),
-                        settings.tokenSource(), settings.offline(), settings.symlinksDisabled(),
-                        settings.etagTimeout(), settings.downloadTimeout(), settings.maxWorkers());
+        this.settings = config.cacheDir() == null ? settings : settings.withHubCache(config.cacheDir());
         this.client = new HubClient(this.settings);
     }
 

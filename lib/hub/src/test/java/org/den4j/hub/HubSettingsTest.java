@@ -156,4 +156,27 @@ class HubSettingsTest {
         assertEquals(s, s.toBuilder().build());
         assertThrows(HubConfigException.class, () -> s.toBuilder().maxWorkers(0).build());
     }
+
+    @Test
+    void hfTransferIsReadAsPythonReadsItAndSplitsOnlyFilesAboveFiveChunks() {
+        HubSettings off = HubSettings.fromEnvironment(env());
+        assertFalse(off.hfTransfer());
+        assertFalse(off.splitsIntoRanges(1L << 40));
+        HubSettings on = HubSettings.fromEnvironment(env("HF_HUB_ENABLE_HF_TRANSFER", "1"));
+        assertTrue(on.hfTransfer());
+        assertEquals(10L << 20, on.rangeChunkSize());
+        assertEquals(8, on.rangeConnections());
+        assertFalse(on.splitsIntoRanges(50L << 20), "exactly 5 chunks stay one stream, as Python's total > 5 chunks");
+        assertTrue(on.splitsIntoRanges((50L << 20) + 1));
+        assertFalse(on.toBuilder().rangeChunkSize(Long.MAX_VALUE).build().splitsIntoRanges(Long.MAX_VALUE));
+        HubConfigException e = assertThrows(HubConfigException.class,
+                () -> HubSettings.fromEnvironment(env("HF_HUB_ENABLE_HF_TRANSFER", "fast")));
+        assertEquals("HF_HUB_ENABLE_HF_TRANSFER=fast is not a boolean; use one of 1, true, yes, on (enable) or 0, "
+                + "false, no, off (disable)", e.getMessage());
+        HubConfigException chunk = assertThrows(HubConfigException.class,
+                () -> on.toBuilder().rangeChunkSize(0).build());
+        assertEquals("rangeChunkSize", chunk.variable());
+        assertThrows(HubConfigException.class, () -> on.toBuilder().rangeConnections(0).build());
+        assertEquals(on, on.toBuilder().build());
+    }
 }

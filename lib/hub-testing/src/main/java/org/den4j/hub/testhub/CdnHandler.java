@@ -87,10 +87,7 @@ final class CdnHandler implements HttpHandler {
         if (disposition != null) {
             reply.header("Content-Disposition", disposition);
         }
-        long truncate = hub.faults.truncation(path);
-        long drop = reply.isHead() ? -1 : truncate >= 0 ? truncate : hub.faults.takeDrop(repoId, path);
-        reply.content(content, "application/octet-stream", drop, hub.faults.isCorrupt(repoId, path),
-                truncate >= 0);
+        hub.serveContent(exchange, reply, repoId, path, content, "application/octet-stream");
     }
 
     private static void s3Error(Reply reply, int status, String code, String message)

@@ -471,10 +471,7 @@ final class HubHandler implements HttpHandler {
             reply.send(304, null, new byte[0]);
             return;
         }
-        long truncate = hub.faults.truncation(path);
-        long drop = reply.isHead() ? -1 : truncate >= 0 ? truncate : hub.faults.takeDrop(repo.id(), path);
-        reply.content(blob.content(), contentType(path), drop, hub.faults.isCorrupt(repo.id(), path),
-                truncate >= 0);
+        hub.serveContent(call.exchange, reply, repo.id(), path, blob.content(), contentType(path));
     }
 
     // ---- access ----

@@ -129,6 +129,7 @@ public final class LocalHub implements AutoCloseable {
     private final HttpServer cdnServer;
     private long nextCommitSeconds = FIRST_COMMIT_SECONDS;
     private volatile boolean cdnSawAuthorization;
+    private volatile long bytesPerSecond;
 
     private LocalHub(Builder builder) throws IOException {
         this.treePageSize = builder.treePageSize;
@@ -518,6 +519,46 @@ public final class LocalHub implements AutoCloseable {
         faults.sendEndlessJson(true);
     }
 
+    /**
+     * Makes the next download of {@code path} (in any repository) whose {@code Range} starts at
+     * {@code rangeStart} drop its connection after {@code afterBytes} body bytes: one range of a
+     * parallel download fails while the others are served. Each call arms one download.
+     */
+    public void failNextRange(String path, long rangeStart, long afterBytes) {
+        faults.dropNextRange(path, rangeStart, afterBytes);
+    }
+
+    /**
+     * Serves {@code path} (in any repository) with the one byte at {@code offset} inverted from
+     * now on, under the right headers, until {@link #clearFaults()}.
+     */
+    public void corruptByte(String path, long offset) {
+        faults.corruptByte(path, offset);
+    }
+
+    /**
+     * A server without range support: from now on every download answers 200 with the whole
+     * file from byte 0, ignoring {@code Range}, and sends no {@code Accept-Ranges}, until
+     * {@link #clearFaults()}.
+     */
+    public void ignoreRanges() {
+        faults.ignoreRanges(true);
+    }
+
+    /**
+     * Paces every file download's body to at most {@code bytesPerSecond} per connection (0, the
+     * default, for no limit), as a remote server or a congested link would. On loopback every
+     * connection is otherwise as fast as memory, so this is what makes parallel connections
+     * measurable; it is a setting, not a fault, and {@link #clearFaults()} leaves it.
+     */
+    public void throttlePerConnection(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("bytesPerSecond must be 0 (no limit) or more, was "
+                    + bytesPerSecond);
+        }
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
     /** Forgets armed connection drops, corrupted files and hostile answers. */
     public void clearFaults() {
         faults.clear();
@@ -671,6 +712,16 @@ public final class LocalHub implements AutoCloseable {
         synchronized (lock) {
             return lfsObjects.get(sha256);
         }
+    }
+
+    /** Answers a download of a file's bytes with the faults and pacing in force. */
+    void serveContent(HttpExchange exchange, Reply reply, String repoId, String path,
+            Content content, String contentType) throws IOException {
+        long truncate = faults.truncation(path);
+        long start = Reply.rangeStart(exchange.getRequestHeaders().getFirst("Range"), content.size());
+        long drop = reply.isHead() ? -1 : truncate >= 0 ? truncate : faults.takeDrop(repoId, path, start);
+        reply.content(content, contentType, drop, faults.isCorrupt(repoId, path),
+                truncate >= 0 || faults.ignoresRanges(), faults.corruptByteOf(path), bytesPerSecond);
     }
 
     void sawCdnAuthorization() {

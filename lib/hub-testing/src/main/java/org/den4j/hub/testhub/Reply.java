@@ -87,12 +87,16 @@ final class Reply {
      * Sends a file's bytes, honouring a {@code Range} header, and applies injected faults: with
      * {@code dropAfter >= 0} the connection is dropped after that many body bytes; with
      * {@code corrupt} every byte is inverted while the headers stay right; with
-     * {@code ignoreRange} a {@code Range} header is ignored (200, from byte 0).
+     * {@code corruptOffset >= 0} only the byte at that offset of the file is; with
+     * {@code ignoreRange} a {@code Range} header is ignored (200, from byte 0, and no
+     * {@code Accept-Ranges}); with {@code bytesPerSecond > 0} the body is paced to that rate.
      */
     void content(Content content, String contentType, long dropAfter, boolean corrupt,
-            boolean ignoreRange) throws IOException {
+            boolean ignoreRange, long corruptOffset, long bytesPerSecond) throws IOException {
         long size = content.size();
-        header("Accept-Ranges", "bytes");
+        if (!ignoreRange) {
+            header("Accept-Ranges", "bytes");
+        }
         header("Content-Type", contentType);
         long[] range = ignoreRange ? null : range(exchange.getRequestHeaders().getFirst("Range"), size);
         if (range != null && range[0] < 0) {
@@ -115,8 +119,11 @@ final class Reply {
         }
         exchange.sendResponseHeaders(code, length == 0 ? -1 : length);
         OutputStream out = exchange.getResponseBody();
+        long began = System.nanoTime();
+        // Paced bodies go out in small pieces, so the rate holds over short spans too.
+        int bufferSize = bytesPerSecond > 0 ? (int) Math.max(4096, Math.min(BUFFER, bytesPerSecond / 50)) : BUFFER;
         try (InputStream in = content.open(start)) {
-            byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, length))];
+            byte[] buffer = new byte[(int) Math.min(bufferSize, Math.max(1, length))];
             long left = length;
             while (left > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
@@ -127,6 +134,11 @@ final class Reply {
                     for (int i = 0; i < n; i++) {
                         buffer[i] = (byte) ~buffer[i];
                     }
+                }
+                long at = start + (length - left);
+                if (corruptOffset >= at && corruptOffset < at + n) {
+                    int i = (int) (corruptOffset - at);
+                    buffer[i] = (byte) ~buffer[i];
                 }
                 if (dropAfter >= 0 && bodyBytes + n > dropAfter) {
                     int keep = (int) (dropAfter - bodyBytes);
@@ -145,6 +157,14 @@ final class Reply {
                 out.write(buffer, 0, n);
                 bodyBytes += n;
                 left -= n;
+                if (bytesPerSecond > 0) {
+                    out.flush();
+                    long due = began + bodyBytes * 1_000_000_000L / bytesPerSecond;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        pause(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
             }
         }
         out.close();
@@ -174,12 +194,22 @@ final class Reply {
     }
 
     private static void pause(long millis) throws IOException {
+        pause(millis, 0);
+    }
+
+    private static void pause(long millis, int nanos) throws IOException {
         try {
-            Thread.sleep(millis);
+            Thread.sleep(millis, nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("LocalHub stopped while serving", e);
         }
+    }
+
+    /** The first byte a {@code Range} header asks for, or 0 without a usable one. */
+    static long rangeStart(String header, long size) {
+        long[] range = range(header, size);
+        return range == null || range[0] < 0 ? 0 : range[0];
     }
 
     /**

@@ -48,7 +48,9 @@ import org.den4j.hub.Verification;
  *     When the Hub cannot be asked, a cached copy is served as Python does.</li>
  * <li>A blob already in {@code blobs/} is only linked; else the bytes go to
  *     {@code blobs/<etag>.<8 hex>.incomplete}, resumed with {@code Range} after a dropped connection,
- *     optionally hashed on the way, then renamed to {@code blobs/<etag>}.</li>
+ *     optionally hashed on the way, then renamed to {@code blobs/<etag>}. With
+ *     {@link HubSettings#hfTransfer()} a large file comes as parallel ranges ({@link RangeDownload}) into the same
+ *     temporary file and is hashed once complete.</li>
  * <li>{@code snapshots/<commit>/<path>} becomes a relative symlink to the blob, and {@code refs/<revision>}
  *     records the commit.</li>
  * </ol>
@@ -72,6 +74,7 @@ public final class FileDownload {
     private final HubSettings settings;
     private final HubHttp http;
     private final ScheduledExecutorService watchdog;
+    private final RangeDownload ranges;
 
     /**
      * @param watchdog runs the checks that abort a transfer after {@link HubSettings#downloadTimeout()}
@@ -81,6 +84,7 @@ public final class FileDownload {
         this.http = http;
         this.settings = http.settings();
         this.watchdog = watchdog;
+        this.ranges = new RangeDownload(http, watchdog);
     }
 
     /**
@@ -359,12 +363,21 @@ public final class FileDownload {
         }
         Path tmp = repo.blobs().resolve(meta.etag() + "." + RepoCache.shortId() + ".incomplete");
         try {
-            MessageDigest digest;
+            String actual = null;
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                digest = receive(out, repo, rev, path, meta, algorithm, progress);
+                // HF_HUB_ENABLE_HF_TRANSFER: a large file as parallel ranges, unless the server ignores Range.
+                boolean split = settings.splitsIntoRanges(meta.size())
+                        && ranges.receive(out, repo.repoId(), rev, path, meta, progress);
+                if (!split) {
+                    MessageDigest digest = receive(out, repo, rev, path, meta, algorithm, progress);
+                    actual = digest == null ? null : Checksums.hex(digest);
+                }
             }
-            if (digest != null) {
-                String actual = Checksums.hex(digest);
+            if (actual == null && algorithm != null) {
+                // Ranges arrive out of order: hash the finished file, before it may enter blobs/.
+                actual = Checksums.of(tmp, algorithm, n -> { });
+            }
+            if (actual != null) {
                 if (!actual.equals(meta.etag())) {
                     Files.deleteIfExists(tmp);
                     throw new BadChecksumException(repo.repoId(), path, algorithm, meta.etag(), actual,

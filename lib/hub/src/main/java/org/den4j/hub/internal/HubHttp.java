@@ -187,11 +187,22 @@ public final class HubHttp {
      */
     public <T> HttpResponse<T> getBytes(URI url, long offset, Target target,
             Function<HttpResponse.ResponseInfo, HttpResponse.BodySubscriber<T>> bodyFor) throws IOException {
+        return getBytes(url, offset, -1, target, bodyFor);
+    }
+
+    /**
+     * As {@link #getBytes(URI, long, Target, Function)}, for the bytes {@code offset} to {@code end} (inclusive;
+     * -1 for the end of the file): with {@code end >= 0} a {@code Range} header is sent even from byte 0.
+     */
+    public <T> HttpResponse<T> getBytes(URI url, long offset, long end, Target target,
+            Function<HttpResponse.ResponseInfo, HttpResponse.BodySubscriber<T>> bodyFor) throws IOException {
         URI current = url;
         boolean sendToken = isEndpoint(url);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder b = request(current, sendToken, settings.downloadTimeout()).GET();
-            if (offset > 0) {
+            if (end >= 0) {
+                b.header("Range", "bytes=" + offset + "-" + end);
+            } else if (offset > 0) {
                 b.header("Range", "bytes=" + offset + "-");
             }
             HttpResponse<Object> r = send(b.build(), info -> {
