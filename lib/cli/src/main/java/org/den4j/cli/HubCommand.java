@@ -11,6 +11,7 @@ import org.den4j.den.ProgressListener;
 import org.den4j.hub.BadChecksumException;
 import org.den4j.hub.CacheCheck;
 import org.den4j.hub.DownloadFailedException;
+import org.den4j.hub.FolderCheck;
 import org.den4j.hub.HubSettings;
 import org.den4j.hub.HubUnreachableException;
 import org.den4j.hub.LocalEntryNotFoundException;
@@ -18,6 +19,8 @@ import org.den4j.hub.ModelCheck;
 import org.den4j.hub.ModelManager;
 import org.den4j.hub.ModelStatus;
 import org.den4j.hub.ModelsConfig;
+import org.den4j.hub.RequestListener;
+import org.den4j.hub.Verification;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,11 +45,12 @@ import picocli.CommandLine.Spec;
                 "  HF_ENDPOINT            the Hub or a mirror (default https://huggingface.co)",
                 "  HF_TOKEN               access token (also HUGGING_FACE_HUB_TOKEN, $HF_HOME/token)",
                 "  HF_HUB_OFFLINE         1: use the cache only, never the network",
+                "  HF_HUB_ENABLE_HF_TRANSFER  1: files above 50 MiB come as parallel 10 MiB ranges",
                 "  CI_MINIMAL_MODELS      true|1|yes: read config/models.minimal.yaml when --config is",
                 "                         not given"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success",
-                "1:failure: --verify-only found files missing, an I/O error",
+                "1:failure: --verify-only or --verify-folder found files missing (or extra), an I/O error",
                 "2:bad input: options, configuration file, model not in the configuration, unknown "
                         + "repository, revision or file on the Hub, HF_* value",
                 "3:bad checksum: a downloaded or cached file does not match the Hub's size or hash",
@@ -77,6 +81,12 @@ public final class HubCommand implements Callable<Integer> {
     @Option(names = "--verify-only",
             description = "Check the cached files at the configured level (size or sha256); downloads nothing.")
     boolean verifyOnly;
+
+    @Option(names = "--verify-folder", paramLabel = "DIR",
+            description = "Check any folder (a copy, a local_dir) against the model's repository files at the "
+                    + "configured level: missing, extra and damaged files; downloads nothing. The model is --model, "
+                    + "else the one the folder records, else the configuration's only one.")
+    Path verifyFolder;
 
     @Option(names = "--clean", description = "Remove every configured model's repository folder from the cache.")
     boolean clean;
@@ -128,10 +138,11 @@ public final class HubCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int actions = (list ? 1 : 0) + (verifyOnly ? 1 : 0) + (clean ? 1 : 0) + (cleanModel != null ? 1 : 0);
+        int actions = (list ? 1 : 0) + (verifyOnly ? 1 : 0) + (clean ? 1 : 0) + (cleanModel != null ? 1 : 0)
+                + (verifyFolder != null ? 1 : 0);
         if (actions > 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Use at most one of --list, --verify-only, --clean, --clean-model");
+                    "Use at most one of --list, --verify-only, --verify-folder, --clean, --clean-model");
         }
         if (model != null && (clean || cleanModel != null)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -144,9 +155,15 @@ public final class HubCommand implements Callable<Integer> {
                     List.of(models.model(model)));
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ModelManager manager = new ModelManager(models, HubSettings.fromEnvironment(env))) {
+        // -v: each HTTP request as one line on stderr (no token, no signed query values).
+        RequestListener requests = verbose.isVerbose() ? RequestListener.printingTo(spec.commandLine().getErr())
+                : RequestListener.NONE;
+        try (ModelManager manager = new ModelManager(models, HubSettings.fromEnvironment(env), requests)) {
             if (list) {
                 return list(manager, out);
+            }
+            if (verifyFolder != null) {
+                return verifyFolder(manager, out);
             }
             if (verifyOnly) {
                 return verify(manager, out);
@@ -180,6 +197,33 @@ public final class HubCommand implements Callable<Integer> {
         table.print(out);
         out.flush();
         return Commands.OK;
+    }
+
+    private int verifyFolder(ModelManager manager, PrintWriter out) {
+        Verification level = manager.config().verify();
+        FolderCheck check = model != null
+                ? manager.verify(model, verifyFolder, level, DenCommand.progress(spec.commandLine()))
+                : manager.verify(verifyFolder, level);
+        String id = model != null ? model : check.repoId();
+        int exit = Commands.OK;
+        if (check.isExact()) {
+            out.println(id + ": ok: " + check.verified().size() + " files (" + level.id() + ") in " + check.folder()
+                    + " match " + check.repoId() + "@" + check.commit());
+        }
+        for (String path : check.missing()) {
+            out.println(id + ": missing: " + path);
+            exit = Math.max(exit, Commands.FAILURE);
+        }
+        for (String path : check.extra()) {
+            out.println(id + ": extra: " + path);
+            exit = Math.max(exit, Commands.FAILURE);
+        }
+        for (BadChecksumException bad : check.damaged()) {
+            out.println(id + ": damaged: " + bad.getMessage());
+            exit = BAD_CHECKSUM;
+        }
+        out.flush();
+        return exit;
     }
 
     private int verify(ModelManager manager, PrintWriter out) {

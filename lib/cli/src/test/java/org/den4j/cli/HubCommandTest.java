@@ -237,7 +237,8 @@ class HubCommandTest {
     void actionsExcludeEachOtherAndUnknownOptionsExitTwo() {
         Cli.Result both = hub("--config", config.toString(), "--list", "--clean");
         assertEquals(2, both.exit(), both::toString);
-        assertTrue(both.err().startsWith("hub: Use at most one of --list, --verify-only, --clean, --clean-model"),
+        assertTrue(both.err().startsWith("hub: Use at most one of --list, --verify-only, --verify-folder, --clean, "
+                + "--clean-model"),
                 both.err());
         Cli.Result unknown = hub("--lsit");
         assertEquals(2, unknown.exit(), unknown::toString);
@@ -248,11 +249,61 @@ class HubCommandTest {
     void helpListsTheOptionsAndExitCodes() {
         Cli.Result r = hub("--help");
         assertEquals(0, r.exit(), r::toString);
-        for (String option : List.of("--config=FILE", "--model=ID", "--list", "--verify-only", "--clean",
-                "--clean-model=ID", "-v", "--help", "CI_MINIMAL_MODELS")) {
+        for (String option : List.of("--config=FILE", "--model=ID", "--list", "--verify-only", "--verify-folder=DIR",
+                "--clean", "--clean-model=ID", "-v", "--help", "CI_MINIMAL_MODELS", "HF_HUB_ENABLE_HF_TRANSFER")) {
             assertTrue(r.out().contains(option), option + " in\n" + r.out());
         }
         assertTrue(r.out().contains("3   bad checksum"), r.out());
         assertTrue(r.out().contains("4   download failed"), r.out());
+    }
+
+    @Test
+    void verboseLogsEachRequestOnStderrWithoutTheToken() {
+        String token = "hf_cliSecretToken";
+        hub.makePrivate("acme/tiny", token);
+        env.put("HF_TOKEN", token);
+        Cli.Result r = hub("--config", config.toString(), "--model", "tiny", "-v");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(snapshot("tiny") + "\n", r.out(), "stdout keeps only the folder");
+        assertFalse(r.err().contains(token), r.err());
+        List<String> requests = r.err().lines().filter(l -> l.startsWith("hub: ")).toList();
+        assertTrue(requests.size() >= 5, r.err());
+        assertTrue(requests.stream().anyMatch(l -> l.matches("hub: GET " + hub.baseUrl() + "/acme/tiny/resolve/"
+                + commit + "/config\\.json 200 \\d+ bytes \\d+ ms")), r.err());
+        assertTrue(requests.stream().anyMatch(l -> l.contains("Signature=***") && l.contains(" 200 5000 bytes ")),
+                "the CDN download, its signature hidden: " + r.err());
+
+        Cli.Result quiet = hub("--config", config.toString(), "--model", "tiny");
+        assertEquals("", quiet.err(), "without -v nothing is logged");
+    }
+
+    @Test
+    void verifyFolderReportsAChangedByteAMissingFileAndAnExtraFileOfACopy() throws IOException {
+        hub("--config", config.toString(), "--model", "tiny");
+        Path copy = Files.createDirectories(tmp.resolve("copy"));
+        for (String name : List.of("config.json", "tokenizer.json", "model.safetensors")) {
+            Files.copy(snapshot("tiny").resolve(name), copy.resolve(name));
+        }
+        Cli.Result ok = hub("--config", config.toString(), "--verify-folder", copy.toString(), "--model", "tiny");
+        assertEquals(0, ok.exit(), ok::toString);
+        assertEquals(List.of("tiny: ok: 3 files (sha256) in " + copy + " match acme/tiny@" + commit), ok.lines());
+
+        byte[] weights = Files.readAllBytes(copy.resolve("model.safetensors"));
+        weights[17] ^= 1;
+        Files.write(copy.resolve("model.safetensors"), weights);
+        Files.delete(copy.resolve("tokenizer.json"));
+        Files.writeString(copy.resolve("extra.bin"), "x");
+        hub.clearRequests();
+        Cli.Result bad = hub("--config", config.toString(), "--verify-folder", copy.toString(), "--model", "tiny");
+        assertEquals(3, bad.exit(), bad::toString);
+        assertEquals("tiny: missing: tokenizer.json", bad.lines().get(0));
+        assertEquals("tiny: extra: extra.bin", bad.lines().get(1));
+        assertTrue(bad.lines().get(2).startsWith("tiny: damaged: 'model.safetensors' in " + copy + " has sha256 "),
+                bad.out());
+        assertEquals(List.of(), downloads());
+
+        Cli.Result which = hub("--config", config.toString(), "--verify-folder", copy.toString());
+        assertEquals(2, which.exit(), which::toString);
+        assertTrue(which.err().startsWith("hub: Cannot tell which model " + copy + " holds"), which.err());
     }
 }

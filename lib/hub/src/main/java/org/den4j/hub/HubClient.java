@@ -13,8 +13,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.den4j.den.ProgressListener;
 import org.den4j.hub.internal.FileDownload;
+import org.den4j.hub.internal.FolderVerify;
 import org.den4j.hub.internal.HubApi;
 import org.den4j.hub.internal.HubHttp;
+import org.den4j.hub.internal.PathPatterns;
 import org.den4j.hub.internal.RepoCache;
 import org.den4j.hub.internal.RepoNames;
 import org.den4j.hub.internal.SnapshotDownload;
@@ -52,7 +54,15 @@ public final class HubClient implements AutoCloseable {
 
     /** A client with its own HTTP client (HTTP/1.1, no automatic redirects); {@link #close()} stops it. */
     public HubClient(HubSettings settings) {
-        this(settings, null, newExecutor());
+        this(settings, null, newExecutor(), RequestListener.NONE);
+    }
+
+    /**
+     * A client with its own HTTP client that tells {@code requests} about every HTTP request it makes (method,
+     * redacted URL, status, bytes, time): what {@code hub -v} prints.
+     */
+    public HubClient(HubSettings settings, RequestListener requests) {
+        this(settings, null, newExecutor(), Objects.requireNonNull(requests, "requests"));
     }
 
     /**
@@ -63,10 +73,10 @@ public final class HubClient implements AutoCloseable {
      * @throws IllegalArgumentException when {@code http} follows redirects
      */
     public HubClient(HubSettings settings, HttpClient http) {
-        this(settings, Objects.requireNonNull(http, "http"), null);
+        this(settings, Objects.requireNonNull(http, "http"), null, RequestListener.NONE);
     }
 
-    private HubClient(HubSettings settings, HttpClient http, ExecutorService executor) {
+    private HubClient(HubSettings settings, HttpClient http, ExecutorService executor, RequestListener requests) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ownedExecutor = executor;
         HttpClient client = http != null ? http : HttpClient.newBuilder()
@@ -75,7 +85,7 @@ public final class HubClient implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(10))
                 .executor(executor)
                 .build();
-        HubHttp hubHttp = new HubHttp(settings, client);
+        HubHttp hubHttp = new HubHttp(settings, client, requests);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hub-download-watchdog");
             t.setDaemon(true);
@@ -267,6 +277,52 @@ public final class HubClient implements AutoCloseable {
             List<String> ignorePatterns, Verification verification, ProgressListener progress) {
         return snapshots.verify(repoId, revision, allowPatterns, ignorePatterns,
                 Objects.requireNonNull(verification, "verification"), Objects.requireNonNull(progress, "progress"));
+    }
+
+    /**
+     * Checks any folder (a copy of a snapshot, a {@code local_dir}) against the repository's files at a revision,
+     * downloading nothing: which selected files are missing, which differ by size or hash (at {@link
+     * Verification#SHA256}: SHA-256 for LFS files, the git blob id for the others, as {@link #verifyCached} does),
+     * and which files the repository does not have.
+     *
+     * <p>A commit revision is used as it is; a branch or tag is resolved on the Hub, or in the cache's
+     * {@code refs/} when offline or when the Hub cannot be reached. The listing of the commit comes from the
+     * cache's {@code trees/} when a snapshot download stored it, else from the Hub.
+     *
+     * @param allowPatterns the files the folder should hold, or null for all
+     * @param ignorePatterns files to leave out, or null for none
+     * @param progress hears the bytes hashed
+     * @throws HubException when the folder is not a directory, or for the Hub's errors (unknown repository or
+     *     revision, ...)
+     * @throws OfflineModeException offline, when the cache cannot resolve the revision or has no listing
+     */
+    public FolderCheck verifyFolder(String repoId, String revision, Path folder, List<String> allowPatterns,
+            List<String> ignorePatterns, Verification verification, ProgressListener progress) {
+        RepoNames.checkRepoId(repoId);
+        String rev = RepoNames.checkRevision(revision);
+        Objects.requireNonNull(folder, "folder");
+        RepoCache repo = new RepoCache(settings.hubCache(), repoId);
+        String commit = RepoNames.isCommit(rev) ? rev : null;
+        if (commit == null && !settings.offline()) {
+            try {
+                commit = api.repoInfo(repoId, rev).commit();
+            } catch (HubUnreachableException e) {
+                commit = repo.commitOf(rev).orElseThrow(() -> e);
+            }
+        }
+        if (commit == null) {
+            commit = repo.commitOf(rev).orElseThrow(() -> offline(repoId, rev, "the commit"));
+        }
+        String resolved = commit;
+        List<HubFile> listing = TreeCache.read(repo, resolved).orElseGet(() -> {
+            if (settings.offline()) {
+                throw offline(repoId, rev, "the file listing (commit " + resolved + ")");
+            }
+            return api.listFiles(repoId, resolved);
+        });
+        return FolderVerify.check(folder, repoId, resolved, listing, PathPatterns.filter(allowPatterns,
+                ignorePatterns), Objects.requireNonNull(verification, "verification"),
+                Objects.requireNonNull(progress, "progress"));
     }
 
     /** The repository's folder in the cache, {@code $HF_HUB_CACHE/models--org--name}; it may not exist. */

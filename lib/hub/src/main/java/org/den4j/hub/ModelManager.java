@@ -52,10 +52,15 @@ public final class ModelManager implements AutoCloseable {
      * (when it has one) as the cache.
      */
     public ModelManager(ModelsConfig config, HubSettings settings) {
+        this(config, settings, RequestListener.NONE);
+    }
+
+    /** As {@link #ModelManager(ModelsConfig, HubSettings)}, telling {@code requests} about every HTTP request. */
+    public ModelManager(ModelsConfig config, HubSettings settings, RequestListener requests) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(settings, "settings");
         this.settings = config.cacheDir() == null ? settings : settings.withHubCache(config.cacheDir());
-        this.client = new HubClient(this.settings);
+        this.client = new HubClient(this.settings, requests);
     }
 
     /** The configuration. */
@@ -196,6 +201,101 @@ public final class ModelManager implements AutoCloseable {
     /** {@link #verifyOnly(ProgressListener)} without progress. */
     public List<ModelCheck> verifyOnly() {
         return verifyOnly(ProgressListener.NONE);
+    }
+
+    /**
+     * Checks any folder against the files of a configured model (its repository, revision and file patterns),
+     * downloading nothing: missing, extra and damaged files; see {@link HubClient#verifyFolder}.
+     *
+     * <p>The reference commit is the one the folder says it holds when it can: a {@code local_dir} written by
+     * {@link #ensure} records it, and a snapshot folder of a Hub cache is named by it. Otherwise the model's
+     * revision, resolved on the Hub (or in the cache offline).
+     *
+     * <pre>{@code
+     * FolderCheck check = models.verify("base", Path.of("/models/base-copy"), Verification.SHA256);
+     * check.missing(); check.extra(); check.damaged();
+     * }</pre>
+     *
+     * @throws ModelNotInConfigException when the configuration has no such id
+     * @throws HubException when the folder is not a directory, or for the Hub's errors
+     */
+    public FolderCheck verify(String id, Path folder, Verification level, ProgressListener progress) {
+        ModelSpec m = config.model(id);
+        String revision = commitHeldBy(folder, m.repoId()).orElse(m.revision());
+        return client.verifyFolder(m.repoId(), revision, folder, m.allowPatterns(), null, level, progress);
+    }
+
+    /** {@link #verify(String, Path, Verification, ProgressListener)} without progress. */
+    public FolderCheck verify(String id, Path folder, Verification level) {
+        return verify(id, folder, level, ProgressListener.NONE);
+    }
+
+    /**
+     * Checks a folder against the configured model it holds: the one its {@code local_dir} record or its snapshot
+     * path names, else the configuration's only model; see {@link #verify(String, Path, Verification,
+     * ProgressListener)}.
+     *
+     * @throws HubConfigException when the folder does not tell its model and the configuration has several (name
+     *     the model then), or names a repository no configured model uses
+     */
+    public FolderCheck verify(Path folder, Verification level) {
+        return verify(modelOf(folder), folder, level, ProgressListener.NONE);
+    }
+
+    /** The id of the configured model a folder holds, by its {@code local_dir} record or snapshot path. */
+    private String modelOf(Path folder) {
+        Optional<String> repoId = localDirRecord(folder).map(r -> r.substring(0, r.indexOf('@')))
+                .or(() -> snapshotOf(folder).map(s -> s[0]));
+        if (repoId.isPresent()) {
+            for (ModelSpec m : config.models()) {
+                if (m.repoId().equals(repoId.get())) {
+                    return m.id();
+                }
+            }
+            throw new HubConfigException(config.file(), "models", repoId.get(), folder + " holds " + repoId.get()
+                    + ", which no model of " + (config.file() == null ? "the models configuration" : config.file())
+                    + " uses; add it under models: with repo_id: " + repoId.get() + ", or name a model with "
+                    + "--model ID");
+        }
+        if (config.models().size() == 1) {
+            return config.models().get(0).id();
+        }
+        throw new HubConfigException(config.file(), "models", null, "Cannot tell which model " + folder
+                + " holds: it has no " + LOCAL_DIR_MARKER + " and is not a snapshot folder of a Hub cache, and the "
+                + "configuration has " + config.models().size() + " models (" + String.join(", ", config.ids())
+                + "). Name the model: hub --verify-folder " + folder + " --model ID");
+    }
+
+    /** The commit a folder says it holds of {@code repoId}: its {@code local_dir} record, or its snapshot path. */
+    private static Optional<String> commitHeldBy(Path folder, String repoId) {
+        Optional<String> recorded = localDirRecord(folder).filter(r -> r.startsWith(repoId + "@"))
+                .map(r -> r.substring(repoId.length() + 1));
+        return recorded.or(() -> snapshotOf(folder).filter(s -> s[0].equals(repoId)).map(s -> s[1]));
+    }
+
+    /** {@code org/name@commit} from a {@code local_dir}'s record, when it has a well-formed one. */
+    private static Optional<String> localDirRecord(Path folder) {
+        try {
+            String text = Files.readString(folder.resolve(LOCAL_DIR_MARKER), StandardCharsets.UTF_8);
+            String first = text.split("[ \n]", 2)[0];
+            return first.matches("[^@\s]+@[0-9a-f]{40}") ? Optional.of(first) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code {repoId, commit}} of a folder {@code models--org--name/snapshots/<commit>}, if it is one. */
+    private static Optional<String[]> snapshotOf(Path folder) {
+        Path abs = folder.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        Path repoDir = parent == null ? null : parent.getParent();
+        if (repoDir == null || abs.getFileName() == null || !abs.getFileName().toString().matches("[0-9a-f]{40}")
+                || !parent.getFileName().toString().equals("snapshots") || repoDir.getFileName() == null
+                || !repoDir.getFileName().toString().startsWith("models--")) {
+            return Optional.empty();
+        }
+        String repoId = repoDir.getFileName().toString().substring("models--".length()).replace("--", "/");
+        return Optional.of(new String[] {repoId, abs.getFileName().toString()});
     }
 
     /**

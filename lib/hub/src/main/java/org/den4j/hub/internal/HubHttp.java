@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,8 +22,10 @@ import org.den4j.hub.GatedRepoException;
 import org.den4j.hub.HubException;
 import org.den4j.hub.HubHttpException;
 import org.den4j.hub.HubSettings;
+import org.den4j.hub.HubRequest;
 import org.den4j.hub.InvalidHubAnswerException;
 import org.den4j.hub.RepositoryNotFoundException;
+import org.den4j.hub.RequestListener;
 import org.den4j.hub.RevisionNotFoundException;
 
 /**
@@ -50,13 +53,20 @@ public final class HubHttp {
     private final HubSettings settings;
     private final HttpClient client;
     private final String userAgent;
+    private final RequestListener listener;
 
     /**
      * @param client must not follow redirects itself ({@link HttpClient.Redirect#NEVER}): this class follows
      *     them so that it can drop the token on the way to another host
      */
     public HubHttp(HubSettings settings, HttpClient client) {
+        this(settings, client, RequestListener.NONE);
+    }
+
+    /** As {@link #HubHttp(HubSettings, HttpClient)}, telling {@code listener} about every request. */
+    public HubHttp(HubSettings settings, HttpClient client, RequestListener listener) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.client = Objects.requireNonNull(client, "client");
         if (client.followRedirects() != HttpClient.Redirect.NEVER) {
             throw new IllegalArgumentException("The HttpClient follows redirects (" + client.followRedirects()
@@ -237,11 +247,65 @@ public final class HubHttp {
     }
 
     private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException {
+        if (listener == RequestListener.NONE) {
+            return sendQuietly(req, handler);
+        }
+        long start = System.nanoTime();
+        AtomicLong bytes = new AtomicLong();
+        try {
+            HttpResponse<T> r = sendQuietly(req, info -> new CountingSubscriber<>(handler.apply(info), bytes));
+            listener.requested(new HubRequest(req.method(), req.uri(), r.statusCode(), bytes.get(),
+                    (System.nanoTime() - start) / 1_000_000, null));
+            return r;
+        } catch (IOException | RuntimeException e) {
+            listener.requested(new HubRequest(req.method(), req.uri(), 0, bytes.get(),
+                    (System.nanoTime() - start) / 1_000_000, e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            throw e;
+        }
+    }
+
+    private <T> HttpResponse<T> sendQuietly(HttpRequest req, HttpResponse.BodyHandler<T> handler)
+            throws IOException {
         try {
             return client.send(req, handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("Interrupted while waiting for " + req.uri());
+        }
+    }
+
+    /** Passes a body through, counting its bytes for the request log. */
+    private record CountingSubscriber<T>(HttpResponse.BodySubscriber<T> inner, AtomicLong bytes)
+            implements HttpResponse.BodySubscriber<T> {
+        @Override
+        public java.util.concurrent.CompletionStage<T> getBody() {
+            return inner.getBody();
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            inner.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(java.util.List<java.nio.ByteBuffer> item) {
+            long n = 0;
+            for (java.nio.ByteBuffer b : item) {
+                n += b.remaining();
+            }
+            bytes.addAndGet(n);
+            inner.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            inner.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            inner.onComplete();
         }
     }
 
