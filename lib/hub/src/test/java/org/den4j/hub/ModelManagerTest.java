@@ -242,6 +242,34 @@ class ModelManagerTest {
     }
 
     @Test
+    void theLoraModelsListParsesAndEveryEntryIsUsable() {
+        Path root = Path.of("").toAbsolutePath().getParent().getParent();
+        ModelsConfig lora = ModelsConfig.read(root.resolve("config/models.lora.yaml"));
+        ModelsConfig full = ModelsConfig.read(root.resolve("config/models.yaml"));
+        assertEquals(Verification.SHA256, lora.verify());
+        assertNull(lora.cacheDir(), "the shared Hub cache, as models.yaml");
+        assertEquals(full.model("base"), new ModelSpec("base", lora.model("base").repoId(),
+                lora.model("base").revision(), null, lora.model("base").files()), "the same base as models.yaml");
+        assertTrue(lora.models().size() >= 4, lora.ids().toString());
+        for (ModelSpec m : lora.models()) {
+            assertFalse(m.files().isEmpty(), m.id() + " selects its files, never a whole repository");
+            assertNull(m.localDir(), m.id());
+            assertTrue(m.files().contains("config.json") || m.files().contains("adapter_config.json"),
+                    m.id() + " brings its configuration: " + m.files());
+            boolean adapter = m.files().contains("adapter_config.json");
+            assertTrue(adapter ? m.files().contains("adapter_model.safetensors") : m.files().contains("*.safetensors"),
+                    m.id() + " brings its weights: " + m.files());
+            assertTrue(adapter || m.files().stream().anyMatch(f -> f.startsWith("tokenizer")), m.id());
+            if (!adapter) {
+                assertTrue(m.repoId().startsWith("Qwen/") || m.repoId().contains("Qwen"), m.id()
+                        + ": bases are Qwen2-family, what den4j's LoRA trains: " + m.repoId());
+            }
+        }
+        assertTrue(lora.models().stream().anyMatch(m -> m.files().contains("adapter_config.json")),
+                "at least one PEFT adapter");
+    }
+
+    @Test
     void badYamlNamesTheFileAndTheLine() throws IOException {
         Path file = yaml("models:\n  - id: tiny\n   repo_id: [unclosed\n");
         HubConfigException e = assertThrows(HubConfigException.class, () -> ModelsConfig.read(file));
