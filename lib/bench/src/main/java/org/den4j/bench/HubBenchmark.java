@@ -43,7 +43,12 @@ import org.den4j.hub.testhub.RecordedRequest;
  *   <li>{@link HubClient#verifyCached} with {@link Verification#SHA256} of the downloaded snapshot, against
  *       {@code sha256sum} of the same files (target: at least 0.8x);
  *   <li>snapshot download with {@link Verification#SHA256} (hashing while writing), for information;
- *   <li>a second snapshot download of the cached revision: its time and how many file downloads the hub saw.
+ *   <li>a second snapshot download of the cached revision: its time and how many file downloads the hub saw;
+ *   <li>one file (the repository's first) with {@code HF_HUB_ENABLE_HF_TRANSFER} (parallel {@code Range} requests,
+ *       {@value #RANGE_CONNECTIONS} connections, chunks of a sixteenth of the file at most 10 MiB) against one
+ *       stream, on the same hub in the same run: once at loopback speed, and once with the hub pacing every
+ *       connection ({@link LocalHub#throttlePerConnection}, 20 MB/s by default), since on loopback one connection
+ *       is as fast as memory and parallel connections can only add overhead; a remote CDN limits each connection.
  * </ul>
  *
  * <pre>{@code
@@ -69,9 +74,17 @@ public final class HubBenchmark {
     public static final String VERIFY = "verify-sha256";
     public static final String DOWNLOAD_SHA256 = "download-sha256";
     public static final String DOWNLOAD_CACHED = "download-cached";
+    /** {@code HF_HUB_ENABLE_HF_TRANSFER} ranges against one stream, one file, loopback at full speed. */
+    public static final String RANGES_LOOPBACK = "ranges-vs-stream-loopback";
+    /** The same, with the LocalHub pacing each connection as a remote CDN would. */
+    public static final String RANGES_PACED = "ranges-vs-stream-paced";
     /** Every row a run produces, in order. */
     public static final List<String> ROWS = List.of(DOWNLOAD_NONE, DOWNLOAD_SIZE, DOWNLOAD_SEQUENTIAL, VERIFY,
-            DOWNLOAD_SHA256, DOWNLOAD_CACHED);
+            DOWNLOAD_SHA256, DOWNLOAD_CACHED, RANGES_LOOPBACK, RANGES_PACED);
+    /** The default per-connection pace of the {@link #RANGES_PACED} row: 20 MB/s. */
+    public static final long DEFAULT_PACE_BYTES_PER_SECOND = 20_000_000L;
+    /** Connections per file for the range rows (HubSettings' default). */
+    static final int RANGE_CONNECTIONS = HubSettings.DEFAULT_RANGE_CONNECTIONS;
 
     private static final long MIB = 1L << 20;
     private static final String REPO = "bench/hub-model";
@@ -85,8 +98,10 @@ public final class HubBenchmark {
     private final boolean keep;
     private final boolean warmup;
     private final PrintStream log;
+    private final long paceBytesPerSecond;
 
     private HubBenchmark(Builder b) {
+        this.paceBytesPerSecond = b.paceBytesPerSecond;
         this.sizeMiB = b.sizeMiB;
         this.repeats = b.repeats;
         this.workParent = b.workDir;
@@ -102,7 +117,8 @@ public final class HubBenchmark {
 
     /** A builder holding this benchmark's settings. */
     public Builder toBuilder() {
-        return builder().sizeMiB(sizeMiB).repeats(repeats).workDir(workParent).keep(keep).warmup(warmup).log(log);
+        return builder().sizeMiB(sizeMiB).repeats(repeats).workDir(workParent).keep(keep).warmup(warmup).log(log)
+                .paceBytesPerSecond(paceBytesPerSecond);
     }
 
     /**
@@ -260,6 +276,13 @@ public final class HubBenchmark {
                                 CACHED_CALLS, Samples.min(cachedMs), Samples.max(cachedMs), requests.size(),
                                 gets)));
             }
+            String first = files.keySet().iterator().next();
+            long fileBytes = Files.size(files.get(first));
+            rows.add(rangesRow(RANGES_LOOPBACK, "one file, parallel ranges vs one stream (loopback)", hub, work,
+                    commit, first, fileBytes, 0));
+            rows.add(rangesRow(RANGES_PACED, String.format(Locale.ROOT, "one file, parallel ranges vs one stream "
+                    + "(%.0f MB/s per connection)", paceBytesPerSecond / 1e6), hub, work, commit, first, fileBytes,
+                    paceBytesPerSecond));
         }
     }
 
@@ -275,6 +298,51 @@ public final class HubBenchmark {
                 : String.format(Locale.ROOT, "%.0f ms (runs %s); curl is not on PATH", median(den.ms), list(den.ms));
         return new Measurement(id, name, rate, "MB/s", haveRef ? ref.name : null, refRate, ratio,
                 target ? ">= 0.8x ref" : "", verdict, note);
+    }
+
+    /**
+     * Times one file with {@code HF_HUB_ENABLE_HF_TRANSFER} against one stream, alternating their order, with the
+     * hub pacing each connection to {@code pace} bytes per second (0: no limit).
+     */
+    private Measurement rangesRow(String id, String name, LocalHub hub, Path work, String commit, String file,
+            long bytes, long pace) throws IOException {
+        long chunk = Math.max(64 * 1024, Math.min(HubSettings.DEFAULT_RANGE_CHUNK_SIZE, bytes / 16));
+        double[] rangesMs = new double[repeats];
+        double[] streamMs = new double[repeats];
+        hub.throttlePerConnection(pace);
+        try {
+            for (int r = 0; r < repeats; r++) {
+                for (int side = 0; side < 2; side++) {
+                    boolean ranges = (side == 0) == (r % 2 == 0);
+                    log(String.format(Locale.ROOT, "%s %s %d/%d: %d MiB", id, ranges ? "ranges" : "one stream", r + 1,
+                            repeats, bytes >> 20));
+                    Path cache = work.resolve("out").resolve("ranges-cache");
+                    FileTree.delete(cache.getParent());
+                    Commands.sync();
+                    HubSettings settings = settings(hub, cache).toBuilder().hfTransfer(ranges).rangeChunkSize(chunk)
+                            .rangeConnections(RANGE_CONNECTIONS).build();
+                    try (HubClient client = new HubClient(settings)) {
+                        long t0 = System.nanoTime();
+                        Path got = client.download(REPO, commit, file, Verification.NONE, ProgressListener.NONE);
+                        double ms = (System.nanoTime() - t0) / 1e6;
+                        check(Files.size(got) == bytes, () -> file + " arrived with the wrong size");
+                        (ranges ? rangesMs : streamMs)[r] = ms;
+                    }
+                }
+            }
+        } finally {
+            hub.throttlePerConnection(0);
+        }
+        FileTree.delete(work.resolve("out"));
+        double rate = mbPerSecond(bytes, median(rangesMs));
+        double refRate = mbPerSecond(bytes, median(streamMs));
+        String paced = pace > 0 ? String.format(Locale.ROOT, "LocalHub paces each connection to %.0f MB/s (as a "
+                + "remote CDN limits one connection)", pace / 1e6) : "loopback, no pacing: one connection runs at "
+                + "memory speed, so parallel connections can only add overhead";
+        return new Measurement(id, name, rate, "MB/s", "one stream", refRate, rate / refRate, "", Verdict.INFO,
+                String.format(Locale.ROOT, "%s; %d MiB file, %d connections, %d KiB chunks, verify none; ranges "
+                        + "%.0f ms vs one stream %.0f ms (runs: %s; ref %s)", paced, bytes >> 20, RANGE_CONNECTIONS,
+                        chunk >> 10, median(rangesMs), median(streamMs), list(rangesMs), list(streamMs)));
     }
 
     /** Downloads the snapshot into {@code work/out/hub-cache} with a new client; returns nanoseconds. */
@@ -347,9 +415,24 @@ public final class HubBenchmark {
     /** Builds a {@link HubBenchmark}; the defaults are the size. */
     public static final class Builder extends SizedBenchmarkBuilder<Builder> {
         private boolean warmup = true;
+        private long paceBytesPerSecond = DEFAULT_PACE_BYTES_PER_SECOND;
 
         private Builder() {
             super(DEFAULT_SIZE_MIB, QUICK_SIZE_MIB, 1);
+        }
+
+        /**
+         * The per-connection pace of the paced ranges row, in bytes per second (default 20 MB/s).
+         *
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder paceBytesPerSecond(long bytesPerSecond) {
+            if (bytesPerSecond < 1) {
+                throw new IllegalArgumentException("Pace " + bytesPerSecond + " bytes/s is not positive; use a rate "
+                        + "such as 20000000 (20 MB/s per connection)");
+            }
+            this.paceBytesPerSecond = bytesPerSecond;
+            return this;
         }
 
         /** Run a small benchmark first to warm up the JIT (default true). */

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-hub", mixinStandardHelpOptions = true, version = "bench-hub 0.1.0",
         description = {"Measures the Hub client against curl and sha256sum run in the same session, on a local "
                 + "Hub serving 8 LFS files over loopback, and prints a table with the issue's targets: snapshot "
-                + "download throughput, SHA-256 verification of the cache, and a download of a cached revision.",
+                + "download throughput, SHA-256 verification of the cache, a download of a cached revision, and one "
+                + "file as HF_HUB_ENABLE_HF_TRANSFER parallel ranges against one stream (at loopback speed, and with "
+                + "the local Hub pacing each connection, as a remote CDN does).",
                 "Progress goes to stderr, the table to stdout."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:the benchmark ran (targets missed too, unless --fail-on-miss)",
@@ -22,6 +24,10 @@ public final class BenchHubCommand implements Callable<Integer> {
     @Option(names = {"-s", "--size-mib"}, paramLabel = "MIB", description = "Repository size in MiB, in 8 files "
             + "(default: 1024; 64 with --quick).")
     Integer sizeMiB;
+
+    @Option(names = "--pace-mb-s", paramLabel = "MB/S", description = "Per-connection pace of the local Hub for "
+            + "the paced ranges row, in MB/s (default: 20).")
+    Double paceMbPerSecond;
 
     @Option(names = "--no-warmup", negatable = false, description = "Skip the small warm-up run.")
     boolean noWarmup;
@@ -40,6 +46,9 @@ public final class BenchHubCommand implements Callable<Integer> {
         }
         if (sizeMiB != null) {
             builder.sizeMiB(sizeMiB);
+        }
+        if (paceMbPerSecond != null) {
+            builder.paceBytesPerSecond(Math.round(paceMbPerSecond * 1e6));
         }
         BenchReport result = builder.repeats(run.repeats()).workDir(run.workDir()).keep(run.keep()).warmup(!noWarmup)
                 .build().run();
