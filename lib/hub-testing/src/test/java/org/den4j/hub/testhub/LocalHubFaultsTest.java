@@ -129,4 +129,46 @@ class LocalHubFaultsTest {
         }
         return found;
     }
+
+    @Test
+    void oneRangeCanBeDroppedOneByteCorruptedAndRangesIgnored() throws IOException {
+        String location = header(http.head(hub.baseUrl() + "/acme/tiny/resolve/main/model.safetensors"),
+                "Location");
+        hub.failNextRange("model.safetensors", 2_000_000, 500);
+        HttpResponse<byte[]> first = http.get(location, "Range", "bytes=0-999");
+        assertEquals(206, first.statusCode(), "another range is served");
+        assertEquals("bytes", header(first, "Accept-Ranges"));
+        assertThrows(IOException.class, () -> http.sendOrThrow("GET", location, "Range", "bytes=2000000-2999999"));
+        assertEquals(500, last(hub.requests(), "cdn").bodyBytes());
+        assertEquals(1_000_000, http.get(location, "Range", "bytes=2000000-2999999").body().length, "armed once");
+
+        hub.corruptByte("model.safetensors", 1_500_000);
+        byte[] body = http.get(location).body();
+        assertEquals((byte) ~WEIGHTS[1_500_000], body[1_500_000]);
+        body[1_500_000] = WEIGHTS[1_500_000];
+        assertArrayEquals(WEIGHTS, body, "only that byte differs");
+        assertEquals((byte) ~WEIGHTS[1_500_000], http.get(location, "Range", "bytes=1499999-1500001").body()[1],
+                "also inside a range");
+
+        hub.clearFaults();
+        hub.ignoreRanges();
+        HttpResponse<byte[]> whole = http.get(location, "Range", "bytes=10-19");
+        assertEquals(200, whole.statusCode());
+        assertNull(header(whole, "Accept-Ranges"));
+        assertArrayEquals(WEIGHTS, whole.body());
+    }
+
+    @Test
+    void throttlingPacesEachConnection() {
+        String url = hub.baseUrl() + "/acme/tiny/resolve/main/vocab.json";
+        // Only a lower bound, which the pacing guarantees: a loaded machine makes it slower, never faster.
+        hub.throttlePerConnection(250_000); // 50,000 bytes: at least 0.2 s
+        long t0 = System.nanoTime();
+        assertArrayEquals(VOCAB, http.get(url).body());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 150, "a paced body cannot arrive faster than its pace: " + ms + " ms");
+        hub.clearFaults();
+        hub.throttlePerConnection(0);
+        assertThrows(IllegalArgumentException.class, () -> hub.throttlePerConnection(-1));
+    }
 }
