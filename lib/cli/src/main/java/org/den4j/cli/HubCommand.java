@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                 "  HF_ENDPOINT            the Hub or a mirror (default https://huggingface.co)",
                 "  HF_TOKEN               access token (also HUGGING_FACE_HUB_TOKEN, $HF_HOME/token)",
                 "  HF_HUB_OFFLINE         1: use the cache only, never the network",
-                "  HF_HUB_ENABLE_HF_TRANSFER  1: files above 50 MiB come as parallel 10 MiB ranges",
+                "  HF_HUB_ENABLE_HF_TRANSFER  1: files over 50 MiB as parallel ranges",
                 "  CI_MINIMAL_MODELS      true|1|yes: read config/models.minimal.yaml when --config is",
                 "                         not given"},
         exitCodeListHeading = "%nExit codes:%n",
