@@ -340,7 +340,7 @@ class DenCommandTest {
     void helpListsEveryDenTypeThatDenConfigAccepts() {
         String help = Cli.raw(Map.of(), "--help").out();
         String typeLines = help.substring(help.indexOf("  DEN4J_TYPE "), help.indexOf("  DEN4J_PATH "));
-        String typeOption = help.substring(help.indexOf("--type=TYPE"), help.indexOf("--type=TYPE") + 200);
+        String typeOption = help.substring(help.lastIndexOf("--type=TYPE"), help.lastIndexOf("--type=TYPE") + 240);
         for (org.den4j.den.DenType type : org.den4j.den.DenType.values()) {
             // Every value DenType.parse accepts is documented where DEN4J_TYPE is, so the two cannot drift apart.
             assertTrue(typeLines.matches("(?s).*\\b" + type.configName() + "\\b.*"), type.configName()
