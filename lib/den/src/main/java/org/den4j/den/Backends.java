@@ -33,7 +33,9 @@ import org.den4j.den.format.Json;
  *
  * <p>Precedence: an explicit argument beats the file, which beats the environment ({@code DEN4J_REMOTE_HOST},
  * {@code DEN4J_LOCAL_CACHE_*}, the allow flags), which beats the defaults. A credential written
- * {@code env:NAME} is read from the environment variable {@code NAME}, so the file need not hold secrets.
+ * {@code env:NAME} is read from the environment variable {@code NAME}, so the file need not hold secrets. A den
+ * server's key is {@code credentials.token}, or {@code credentials.api_key} (medcat-den's name for it). To use
+ * several backends through one object, see {@link Dens}.
  */
 public final class Backends {
     private static final Set<String> BACKEND_KEYS = Set.of("type", "location", "host", "credentials", "options", "cache",
