@@ -117,7 +117,7 @@ class MultiBackendDenTest {
             assertThrows(ModelNotFoundException.class, () -> dens.fetch("acme/b"), "the default is laptop");
 
             DenInputException unknown = assertThrows(DenInputException.class, () -> dens.list("tem"));
-            assertEquals("No backend named 'tem'; the backends are laptop, server, team, team-tunable (from " + tmp.resolve(
+            assertEquals("No backend named 'tem'; known backends: laptop, server, team, team-tunable (from " + tmp.resolve(
                     "backends.json") + ")", unknown.getMessage());
 
             // The den command's --backend reaches the same backends, before or after the subcommand.

@@ -86,7 +86,7 @@ public final class Dens implements AutoCloseable {
         Den den = opened.get(name);
         if (den == null) {
             if (!backends.names().contains(name)) {
-                throw new DenInputException("No backend named '" + name + "'; the backends are "
+                throw new DenInputException("No backend named '" + name + "'; known backends: "
                         + String.join(", ", backends.names()) + (backends.file() == null
                         ? " (set DEN4J_BACKENDS_JSON to a backends file to name more)" : " (from " + backends.file()
                         + ")"));

@@ -105,7 +105,7 @@ class BackendsTest {
             assertTrue(dens.den("a") == dens.den(null), "one den per backend, kept open");
             assertTrue(!Files.exists(tmp.resolve("b")), "b is opened only when named");
             DenInputException e = assertThrows(DenInputException.class, () -> dens.list("team"));
-            assertEquals("No backend named 'team'; the backends are a, b, c (from " + f + ")", e.getMessage());
+            assertEquals("No backend named 'team'; known backends: a, b, c (from " + f + ")", e.getMessage());
             DenConfigException unset = assertThrows(DenConfigException.class, () -> dens.list("c"));
             assertTrue(unset.getMessage().contains("reads environment variable NOPE, which is not set"),
                     unset.getMessage());
