@@ -44,10 +44,11 @@ import picocli.CommandLine.Spec;
         description = "The den: a shared, content-addressed store of models with a registry.",
         footerHeading = "%nEnvironment:%n",
         footer = {"  DEN4J_TYPE  den type when --type is not given: local_user (default),",
-                "              local_machine, s3",
+                "              local_machine, s3 (an S3-compatible store), http (a den",
+                "              server); hf is refused: use hf:org/name@REV references",
                 "  DEN4J_PATH  den directory when --den is not given; default",
                 "              $XDG_DATA_HOME/den4j or ~/.local/share/den4j (local_user)",
-                "  DEN4J_REMOTE_HOST  endpoint of a remote den (an S3-compatible server)",
+                "  DEN4J_REMOTE_HOST  endpoint of a remote den (S3 endpoint, den server URL)",
                 "  DEN4J_LOCAL_CACHE_PATH, _EXPIRATION_TIME, _MAX_SIZE, _EVICTION_POLICY",
                 "              the read-through cache of a remote den (den cache)",
                 "  DEN4J_BACKENDS_JSON  a file of named backends for --backend",
@@ -78,7 +79,7 @@ public final class DenCommand implements Callable<Integer> {
 
     // Not inherited: `den search --type` is the model type.
     @Option(names = "--type", paramLabel = "TYPE", scope = ScopeType.LOCAL,
-            description = "The den type: local_user, local_machine or s3 (overrides DEN4J_TYPE).")
+            description = "The den type: local_user, local_machine, s3 or http (overrides DEN4J_TYPE).")
     String denType;
 
     @Mixin

@@ -188,10 +188,16 @@ class DenCommandErrorsTest {
     }
 
     @Test
-    void remoteDenTypeWithoutBackendSaysSo() {
-        assertFails(2, "Den type hf has no backend provider on the class path; no hf den provider exists yet; fetch "
-                + "or import Hub models with hf:org/name@REV references, or use local_user or local_machine",
-                new Cli(denDir, Map.of("DEN4J_TYPE", "HF")).den("list"));
+    void hfDenTypeIsRefusedPointingAtHfReferences() throws Exception {
+        String message = "DEN4J_TYPE=hf is not a den: den4j reads the Hugging Face Hub through hf: references "
+                + "instead; keep a local_user, local_machine, s3 or http den and use, for example, "
+                + "`den fetch hf:org/name@REV` or `den import hf:org/name@REV` (HF_ENDPOINT, HF_TOKEN and HF_HUB_CACHE "
+                + "apply)";
+        assertFails(2, message, new Cli(denDir, Map.of("DEN4J_TYPE", "HF")).den("list"));
+        Path file = tmp.resolve("backends.json");
+        Files.writeString(file, "{\"default_backend\": \"hub\", \"backends\": {\"hub\": {\"type\": \"hf\"}}}");
+        assertFails(2, message.replace("DEN4J_TYPE=hf", "Backend hub of type hf"),
+                Cli.raw(Map.of("DEN4J_BACKENDS_JSON", file.toString()), "list"));
     }
 
     @Test

@@ -337,6 +337,23 @@ class DenCommandTest {
     }
 
     @Test
+    void helpListsEveryDenTypeThatDenConfigAccepts() {
+        String help = Cli.raw(Map.of(), "--help").out();
+        String typeLines = help.substring(help.indexOf("  DEN4J_TYPE "), help.indexOf("  DEN4J_PATH "));
+        String typeOption = help.substring(help.lastIndexOf("--type=TYPE"), help.lastIndexOf("--type=TYPE") + 240);
+        for (org.den4j.den.DenType type : org.den4j.den.DenType.values()) {
+            // Every value DenType.parse accepts is documented where DEN4J_TYPE is, so the two cannot drift apart.
+            assertTrue(typeLines.matches("(?s).*\\b" + type.configName() + "\\b.*"), type.configName()
+                    + " missing from the DEN4J_TYPE lines of den --help:\n" + typeLines);
+            assertEquals(type, org.den4j.den.DenType.parse(type.configName(), "DEN4J_TYPE"));
+            if (type != org.den4j.den.DenType.HF) {
+                assertTrue(typeOption.contains(type.configName()), type.configName() + " missing from --type:\n"
+                        + typeOption);
+            }
+        }
+    }
+
+    @Test
     void helpListsCommandsAndExitCodes() {
         Cli.Result r = Cli.raw(Map.of(), "--help");
         assertEquals(0, r.exit());

@@ -33,7 +33,9 @@ import org.den4j.den.format.Json;
  *
  * <p>Precedence: an explicit argument beats the file, which beats the environment ({@code DEN4J_REMOTE_HOST},
  * {@code DEN4J_LOCAL_CACHE_*}, the allow flags), which beats the defaults. A credential written
- * {@code env:NAME} is read from the environment variable {@code NAME}, so the file need not hold secrets.
+ * {@code env:NAME} is read from the environment variable {@code NAME}, so the file need not hold secrets. A den
+ * server's key is {@code credentials.token}, or {@code credentials.api_key} (medcat-den's name for it). To use
+ * several backends through one object, see {@link Dens}.
  */
 public final class Backends {
     private static final Set<String> BACKEND_KEYS = Set.of("type", "location", "host", "credentials", "options", "cache",
@@ -138,7 +140,8 @@ public final class Backends {
         if (host == null && !type.isLocal()) {
             host = environment.remoteHost();
         }
-        Map<String, String> credentials = strings(node.get("credentials"), where + ": credentials", file);
+        Map<String, String> credentials = apiKeyAsToken(strings(node.get("credentials"), where + ": credentials",
+                file), name, file);
         Map<String, String> options = strings(node.get("options"), where + ": options", file);
         CacheSettings cache = environment.cacheSettings();
         JsonNode c = node.get("cache");
@@ -167,6 +170,27 @@ public final class Backends {
         boolean fineTune = node.has("allow_local_fine_tune") ? bool(node, "allow_local_fine_tune", where, file)
                 : environment.allowLocalFineTune();
         return new BackendSpec(name, type, location, host, credentials, options, cache, push, fineTune);
+    }
+
+    /**
+     * {@code credentials.api_key} is the name medcat-den's documents use for the den server's key; it means
+     * {@code credentials.token}. Both with different values is an error rather than a silent choice.
+     */
+    private static Map<String, String> apiKeyAsToken(Map<String, String> credentials, String name, Path file) {
+        String apiKey = credentials.get("api_key");
+        if (apiKey == null) {
+            return credentials;
+        }
+        String token = credentials.get("token");
+        if (token != null && !token.equals(apiKey)) {
+            throw new DenConfigException("DEN4J_BACKENDS_JSON", "Backends file " + file + ": backend \"" + name
+                    + "\" gives both credentials.api_key and credentials.token, with different values; they are the "
+                    + "same setting, so keep one of them");
+        }
+        Map<String, String> result = new TreeMap<>(credentials);
+        result.remove("api_key");
+        result.put("token", apiKey);
+        return result;
     }
 
     private static void checkKeys(JsonNode node, Set<String> allowed, String where, Path file) {

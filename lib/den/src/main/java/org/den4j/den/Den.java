@@ -329,6 +329,44 @@ public final class Den implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks, before any training work starts, that the model {@code ref} names may be fine-tuned on this
+     * machine. Models of a local den and external references ({@code hf:}) always may. A den server decides for
+     * its models ({@code DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE} where it runs, which it advertises); for another
+     * remote den (s3) the client's setting decides: {@code allow_local_fine_tune} of its backend in the backends
+     * file, else {@code DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE}, false by default. {@code train} and
+     * {@code train-coder} call this. It cannot see where a folder came from: a model copied out of a remote den
+     * and trained as a folder is not checked.
+     *
+     * @return the model, or null for an external reference
+     * @throws FineTuneRefusedException when the den's policy forbids it, naming the den and the setting
+     * @throws ModelNotFoundException when {@code ref} names no model
+     */
+    public ModelInfo checkLocalFineTune(String ref) {
+        if (ExternalSources.schemeOf(ref) != null) {
+            return null;
+        }
+        ModelInfo model = show(ref);
+        DenBackend backend = store.cache().<DenBackend>map(CachingBackend::remote).orElse(store.backend());
+        if (backend instanceof org.den4j.den.backend.HttpBackend http) {
+            if (!http.policy().allowLocalFineTune()) {
+                throw new FineTuneRefusedException(ref, location(), "DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE",
+                        "Cannot fine-tune " + model.ref() + " here: den server " + location() + " does not allow its "
+                        + "models to be fine-tuned locally (it runs with DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE=false). "
+                        + "Ask its operator to restart it with --allow-local-fine-tune, or train a model of a local den");
+            }
+        } else if (!config.type().isLocal() && !config.allowLocalFineTune()) {
+            String where = config.backendsJson() != null ? "allow_local_fine_tune of its backend in "
+                    + config.backendsJson() + " (or DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE)" : "DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE";
+            throw new FineTuneRefusedException(ref, location(), config.backendsJson() != null ? "allow_local_fine_tune"
+                    : "DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE", "Cannot fine-tune "
+                    + model.ref() + " here: " + config.type().configName() + " den " + location() + " does not allow "
+                    + "its models to be fine-tuned locally (" + where + " is false, the default); set it to true if "
+                    + "the den's owners allow it, or train a model of a local den");
+        }
+        return model;
+    }
+
     // ---------------------------------------------------------------- push
 
     /**

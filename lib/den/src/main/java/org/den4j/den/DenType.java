@@ -14,7 +14,10 @@ public enum DenType {
     S3,
     /** A den server reached over HTTP. */
     HTTP,
-    /** The Hugging Face Hub, read-only. */
+    /**
+     * The Hugging Face Hub: accepted as a value but refused when a den is opened, with a message that says to
+     * use {@code hf:org/name@REV} references ({@link ExternalSources}) in a den of another type.
+     */
     HF;
 
     /** The lower-case name used in configuration, for example {@code local_user}. */

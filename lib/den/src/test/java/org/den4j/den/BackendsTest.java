@@ -66,6 +66,55 @@ class BackendsTest {
     }
 
     @Test
+    void apiKeyIsTheTokenOfAServerBackendAndBothDifferingIsAnError() throws Exception {
+        Path f = file("""
+                {"default_backend": "server",
+                 "backends": {
+                   "server": {"type": "http", "location": "http://127.0.0.1:1", "credentials": {"api_key": "env:KEY"}},
+                   "same": {"type": "http", "location": "http://127.0.0.1:1",
+                            "credentials": {"api_key": "k1", "token": "k1"}}}}
+                """);
+        Backends backends = Backends.load(f, DenConfig.defaults(), Map.of("KEY", "den4j_secret"));
+        assertEquals(Map.of("token", "den4j_secret"), backends.spec("server").credentials());
+        assertEquals(Map.of("token", "k1"), backends.spec("same").credentials(), "the same value twice is fine");
+
+        Path g = file("""
+                {"backends": {"server": {"type": "http", "credentials": {"api_key": "k1", "token": "k2"}}}}
+                """);
+        DenConfigException e = assertThrows(DenConfigException.class,
+                () -> Backends.load(g, DenConfig.defaults(), Map.of()));
+        assertEquals("Backends file " + g + ": backend \"server\" gives both credentials.api_key and "
+                + "credentials.token, with different values; they are the same setting, so keep one of them",
+                e.getMessage());
+    }
+
+    @Test
+    void densOpensEachBackendAtFirstUseAndRefusesAnUnknownName() throws Exception {
+        Path f = file("""
+                {"default_backend": "a",
+                 "backends": {"a": {"type": "local_user", "location": "%s"},
+                              "b": {"type": "local_user", "location": "%s"},
+                              "c": {"type": "s3", "location": "s3://x/y", "credentials": {"secret_access_key": "env:NOPE"}}}}
+                """.formatted(tmp.resolve("a"), tmp.resolve("b")));
+        Map<String, String> env = Map.of("DEN4J_BACKENDS_JSON", f.toString());
+        try (Dens dens = Dens.open(DenConfig.fromEnvironment(env), env, ExternalSources.fromEnvironment(Map.of()))) {
+            assertEquals(List.of("a", "b", "c"), dens.names());
+            assertEquals("a", dens.defaultName());
+            assertTrue(dens.list().isEmpty());
+            assertEquals(tmp.resolve("a").toString(), dens.den(null).location());
+            assertTrue(dens.den("a") == dens.den(null), "one den per backend, kept open");
+            assertTrue(!Files.exists(tmp.resolve("b")), "b is opened only when named");
+            DenInputException e = assertThrows(DenInputException.class, () -> dens.list("team"));
+            assertEquals("No backend named 'team'; known backends: a, b, c (from " + f + ")", e.getMessage());
+            DenConfigException unset = assertThrows(DenConfigException.class, () -> dens.list("c"));
+            assertTrue(unset.getMessage().contains("reads environment variable NOPE, which is not set"),
+                    unset.getMessage());
+            dens.close();
+            assertThrows(IllegalStateException.class, () -> dens.den("a"));
+        }
+    }
+
+    @Test
     void badBackendsFileNamesTheFileBackendAndSetting() throws Exception {
         Path f = file("{\"backends\": {\"team\": {\"type\": \"s3\", \"hots\": \"x\"}}}");
         DenConfigException e = assertThrows(DenConfigException.class,

@@ -102,7 +102,21 @@ public final class FineTune {
      * @throws org.den4j.data.DataException when the configuration or token sets are bad
      */
     public static Outcome run(Request request, PrintWriter log) {
+        return run(request, org.den4j.den.DenConfig.fromEnvironment(), log);
+    }
+
+    /**
+     * Runs a fine-tune whose den reference, if {@link Request#modelReference()} is one, comes from the den
+     * {@code den} describes; a model of a remote den whose policy forbids local fine-tuning is refused before
+     * anything is loaded or trained.
+     *
+     * @throws org.den4j.den.FineTuneRefusedException naming the den and the setting that forbids it
+     * @throws LmException when the model, device or data cannot be used, or training diverges
+     * @throws org.den4j.data.DataException when the configuration or token sets are bad
+     */
+    public static Outcome run(Request request, org.den4j.den.DenConfig den, PrintWriter log) {
         TrainingConfig c = request.config();
+        Path folder = ModelFolders.resolveForFineTune(request.modelReference(), den);
         String ref = request.modelReference();
         String precision = switch (c.model().dtype()) {
             case "float16" -> "float16";
@@ -113,7 +127,7 @@ public final class FineTune {
             log.println("train: model.dtype bfloat16: DJL cannot compute in bfloat16; the frozen base runs in float16 "
                     + "on a GPU, float32 on the CPU");
         }
-        try (LanguageModel lm = LanguageModel.load(ModelFolders.resolve(ref), request.device(), precision)) {
+        try (LanguageModel lm = LanguageModel.load(folder, request.device(), precision)) {
             if (!lm.model().device().isGpu() && precision.equals("float16")) {
                 throw new LmInputException("model.dtype float16 on the CPU is very slow and not supported for training; "
                         + "set model.dtype: float32 in " + c.file() + " or use --device cuda");

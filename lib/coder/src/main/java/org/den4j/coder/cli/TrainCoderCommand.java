@@ -2,6 +2,7 @@ package org.den4j.coder.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.den4j.command.DenOption;
 import org.den4j.command.DeviceOption;
 import org.den4j.command.VerboseOption;
 import org.den4j.den.Den;
+import org.den4j.lm.kit.ModelKit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,10 +97,18 @@ public final class TrainCoderCommand implements Callable<Integer> {
             throw new CoderInputException("--limit must be 0 (all) or more, was " + limit);
         }
         Path folder = outputDir != null ? outputDir : Path.of("output", "coders", kind);
-        long s = seed != null ? seed : data.config().training().seed();
         boolean needsDen = push != null || kind.startsWith("lm-");
         Den opened = needsDen ? Den.open(den.config(env)) : null;
         try {
+            if (kind.startsWith("lm-")) {
+                // An LM coder trains on its base model: refuse a remote den's model its den keeps from local
+                // fine-tuning before any note is read.
+                String base = settings.getOrDefault("base", ModelKit.DEFAULT_NAME);
+                if (!Files.isDirectory(Path.of(base))) {
+                    opened.checkLocalFineTune(base);
+                }
+            }
+            long s = seed != null ? seed : data.config().training().seed();
             CoderTraining training = CoderTraining.fromDatabase(data.database(), limit, folder, settings, opened,
                     device.device(), s, progress);
             Path written = format.train(training);

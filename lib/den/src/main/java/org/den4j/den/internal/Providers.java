@@ -28,6 +28,16 @@ public final class Providers {
         if (spec.type().isLocal()) {
             return new LocalBackend(spec.localRoot(config), spec.type() == DenType.LOCAL_MACHINE);
         }
+        if (spec.type() == DenType.HF) {
+            // The Hub is a source of models, not a den: it has no aliases, lineage or pushes, and hf: references
+            // already fetch its snapshots into the Hub cache and import them into a real den.
+            boolean env = BackendSpec.ENVIRONMENT.equals(spec.name());
+            throw new DenConfigException(env ? "DEN4J_TYPE" : spec.name(), (env ? "DEN4J_TYPE=hf" : "Backend "
+                    + spec.name() + " of type hf") + " is not a den: den4j reads the Hugging Face Hub through hf: "
+                    + "references instead; keep a local_user, local_machine, s3 or http den and use, for example, "
+                    + "`den fetch hf:org/name@REV` or `den import hf:org/name@REV` (HF_ENDPOINT, HF_TOKEN and "
+                    + "HF_HUB_CACHE apply)");
+        }
         for (DenBackend.Provider provider : ServiceLoader.load(DenBackend.Provider.class)) {
             if (provider.type() == spec.type()) {
                 DenBackend remote = provider.open(spec);
@@ -36,7 +46,6 @@ public final class Providers {
         }
         String fix = switch (spec.type()) {
             case S3 -> "add org.den4j:den4j-den-s3 to the class path";
-            case HF -> "no hf den provider exists yet; fetch or import Hub models with hf:org/name@REV references";
             default -> "add the module that provides it to the class path";
         };
         throw new DenConfigException(BackendSpec.ENVIRONMENT.equals(spec.name()) ? "DEN4J_TYPE" : spec.name(),

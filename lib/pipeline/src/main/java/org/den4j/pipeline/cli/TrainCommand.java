@@ -1,11 +1,13 @@
 package org.den4j.pipeline.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.den4j.command.Commands;
 import org.den4j.command.DeviceOption;
 import org.den4j.command.VerboseOption;
 import org.den4j.data.TrainingConfig;
+import org.den4j.den.DenConfig;
 import org.den4j.lm.LmException;
 import org.den4j.lm.TrainingDivergedException;
 import org.den4j.pipeline.FineTune;
@@ -59,6 +61,18 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Map<String, String> env;
+
+    /** A command that reads the den of a {@code --model} reference from this process's {@code DEN4J_*} variables. */
+    public TrainCommand() {
+        this(System.getenv());
+    }
+
+    /** A command that reads the den of a {@code --model} reference from {@code env} (for tests and embedding). */
+    public TrainCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
     @Override
     public Integer call() {
         if (threads != null) {
@@ -66,14 +80,19 @@ public final class TrainCommand implements Callable<Integer> {
         }
         FineTune.Request request = FineTune.Request.of(TrainingConfig.read(config), outputDir).withModel(model)
                 .withDevice(device.device()).withPairs(pairs).withMaxSteps(maxSteps).withResume(resume);
-        FineTune.run(request, spec.commandLine().getErr());
+        FineTune.run(request, DenConfig.fromEnvironment(env), spec.commandLine().getErr());
         spec.commandLine().getOut().println(outputDir);
         return 0;
     }
 
     /** The command line with den4j's exit codes (see {@link #exitCode}) and one-line errors. */
     public static CommandLine commandLine() {
-        return Commands.line(new TrainCommand(), TrainCommand::exitCode);
+        return commandLine(System.getenv());
+    }
+
+    /** Like {@link #commandLine()}, reading {@code DEN4J_*} variables from {@code env}. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        return Commands.line(new TrainCommand(env), TrainCommand::exitCode);
     }
 
     /**

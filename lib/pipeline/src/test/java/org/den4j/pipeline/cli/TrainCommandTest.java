@@ -10,6 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.den4j.den.Den;
+import org.den4j.den.PushRequest;
+import org.den4j.serve.den.DenServer;
 import org.den4j.lm.kit.KitSize;
 import org.den4j.lm.kit.ModelKit;
 import org.den4j.lm.kit.NoteCorpus;
@@ -48,9 +52,13 @@ class TrainCommandTest {
     }
 
     private static Run train(String... args) {
+        return train(System.getenv(), args);
+    }
+
+    private static Run train(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = TrainCommand.commandLine();
+        CommandLine cl = TrainCommand.commandLine(env);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
@@ -91,5 +99,53 @@ class TrainCommandTest {
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().contains("learning_rat"), r.toString());
         assertTrue(Files.notExists(tmp.resolve("never")), r.toString());
+    }
+
+    @Test
+    void trainAndTrainCoderRefuseAModelOfADenServerThatForbidsLocalFineTuning() throws Exception {
+        Path served = tmp.resolve("served");
+        try (Den den = Den.at(served)) {
+            den.push(PushRequest.builder(model, "acme/kit").build());
+        }
+        Path config = Files.writeString(tmp.resolve("policy.yaml"), "training:\n  batch_size: 2\n  warmup_steps: 0\n");
+        try (DenServer server = DenServer.builder(served).start()) {
+            Map<String, String> env = Map.of("DEN4J_TYPE", "http", "DEN4J_REMOTE_HOST", server.url().toString(),
+                    "DEN4J_LOCAL_CACHE_PATH", tmp.resolve("cache").toString());
+            Path out = tmp.resolve("refused");
+            Run r = train(env, "--config", config.toString(), "--model", "acme/kit@1", "--pairs", pairs.toString(),
+                    "--max-steps", "1", "--device", "cpu", "-o", out.toString());
+            assertEquals(2, r.exit(), r.toString());
+            assertEquals("train: Cannot fine-tune acme/kit@1 here: den server " + server.url() + " does not allow its "
+                    + "models to be fine-tuned locally (it runs with DEN4J_REMOTE_ALLOW_LOCAL_FINE_TUNE=false). Ask its "
+                    + "operator to restart it with --allow-local-fine-tune, or train a model of a local den"
+                    + System.lineSeparator(), r.err());
+            assertTrue(Files.notExists(out), "no training work started");
+
+            // train-coder makes the same check before it reads a note (the database does not even exist).
+            StringWriter coderOut = new StringWriter();
+            StringWriter coderErr = new StringWriter();
+            CommandLine coder = org.den4j.coder.cli.TrainCoderCommand.commandLine(null, env);
+            coder.setOut(new PrintWriter(coderOut, true));
+            coder.setErr(new PrintWriter(coderErr, true));
+            Path coderFolder = tmp.resolve("coder");
+            int exit = coder.execute("--coder", "lm-generate", "--set", "base=acme/kit@1", "--database",
+                    tmp.resolve("no-such.duckdb").toString(), "--output-dir", coderFolder.toString());
+            assertEquals(2, exit, coderErr.toString());
+            assertEquals(r.err().replaceFirst("^train: ", "train-coder: "), coderErr.toString());
+            assertTrue(Files.notExists(coderFolder), "no coder training started");
+            try (var files = Files.walk(tmp.resolve("cache"))) {
+                assertEquals(List.of(), files.filter(f -> f.getFileName().toString().equals("config.json")).toList(),
+                        "nothing fetched");
+            }
+        }
+        try (DenServer server = DenServer.builder(served).allowLocalFineTune(true).start()) {
+            Map<String, String> env = Map.of("DEN4J_TYPE", "http", "DEN4J_REMOTE_HOST", server.url().toString(),
+                    "DEN4J_LOCAL_CACHE_PATH", tmp.resolve("cache").toString());
+            Path out = tmp.resolve("allowed");
+            Run r = train(env, "--config", config.toString(), "--model", "acme/kit@1", "--pairs", pairs.toString(),
+                    "--max-steps", "1", "--device", "cpu", "-o", out.toString());
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(Files.isRegularFile(out.resolve("adapter_model.safetensors")), r.toString());
+        }
     }
 }
