@@ -43,9 +43,10 @@ den4j_require_mvn() {
 }
 
 # Runs Maven with its output on stderr. Debian's Maven 3.8.7 prints bare ESC[0m resets even
-# with -B and style.color=never; drop them so logs stay plain text.
+# with -B and style.color=never; drop them so logs stay plain text. Maven uses DEN4J_M2_REPO, the
+# repository JBang and the kernel read, also when it names another one than ~/.m2.
 den4j_mvn() {
-  mvn -B -Dstyle.color=never "$@" 2>&1 | sed 's/\x1b\[0m//g' >&2
+  mvn -B -Dstyle.color=never -Dmaven.repo.local="$DEN4J_M2_REPO" "$@" 2>&1 | sed 's/\x1b\[0m//g' >&2
   return "${PIPESTATUS[0]}"
 }
 
