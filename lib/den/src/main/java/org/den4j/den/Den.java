@@ -481,9 +481,12 @@ public final class Den implements AutoCloseable {
 
     // ---------------------------------------------------------------- registry
 
-    /** The versions matching a query, by name then version, answered by the den's registry index. */
+    /**
+     * The versions matching a query, by name then version (or by the query's metric order), answered by
+     * the den's registry index; metric conditions and the order apply to what the index found.
+     */
     public List<ModelInfo> search(RegistryQuery query) {
-        return index.search(list(), query);
+        return org.den4j.den.internal.MetricSearch.search(index, list(), query);
     }
 
     /** Figures about the den: counts, sizes and how much sharing saves. */

@@ -14,7 +14,8 @@ import java.util.List;
 public interface RegistryIndex extends AutoCloseable {
 
     /**
-     * The live models matching {@code query}, by name then version.
+     * The live models matching {@code query}, by name then version. An index may ignore the query's
+     * {@link RegistryQuery#metrics()} and {@link RegistryQuery#sortBy()}: the den applies them to the result.
      *
      * @param models every live model of the den, by name then version; the same list instance
      *     until the registry changes, so an index may cache what it built from it

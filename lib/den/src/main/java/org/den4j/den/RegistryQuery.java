@@ -8,6 +8,8 @@ import java.util.List;
  * <pre>{@code
  * List<ModelInfo> coders = den.search(RegistryQuery.builder().text("icd").tag("mimic-iv")
  *     .input(DataType.TEXT).output(DataType.TEXT).build());
+ * List<ModelInfo> fastGood = den.search(RegistryQuery.builder().metric("f1_micro>=0.5")
+ *     .sortBy("inference_time_ms").build());
  * }</pre>
  *
  * @param text words that must each appear in the name, description, tags or architecture (case-insensitive), or null
@@ -16,20 +18,31 @@ import java.util.List;
  * @param architecture the architecture (case-insensitive), or null
  * @param input a data type some input must carry, or null
  * @param output a data type some output must carry, or null
- * @param latestOnly true to keep only the latest version of each name
+ * @param latestOnly true to keep only the latest version of each name (of those that match)
+ * @param metrics conditions on performance metrics that must all hold; a model without a named metric fails
+ * @param sortBy the metric to order the results by, or null for name then version order
  */
 public record RegistryQuery(String text, List<String> tags, String modelType, String architecture, DataType input,
-        DataType output, boolean latestOnly) {
+        DataType output, boolean latestOnly, List<MetricCondition> metrics, MetricOrder sortBy) {
     /** The query that matches every model. */
     public static final RegistryQuery ALL = builder().build();
 
     public RegistryQuery {
         tags = tags == null ? List.of() : List.copyOf(tags);
+        metrics = metrics == null ? List.of() : List.copyOf(metrics);
         text = text == null || text.isBlank() ? null : text.trim();
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding this query's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder().text(text).tags(tags).modelType(modelType).architecture(architecture)
+                .input(input).output(output).latestOnly(latestOnly).sortBy(sortBy);
+        metrics.forEach(b::metric);
+        return b;
     }
 
     /** Builds a {@link RegistryQuery}. */
@@ -41,6 +54,8 @@ public record RegistryQuery(String text, List<String> tags, String modelType, St
         private DataType input;
         private DataType output;
         private boolean latestOnly;
+        private final java.util.ArrayList<MetricCondition> metrics = new java.util.ArrayList<>();
+        private MetricOrder sortBy;
 
         private Builder() {
         }
@@ -90,8 +105,39 @@ public record RegistryQuery(String text, List<String> tags, String modelType, St
             return this;
         }
 
+        /** A condition that must hold, for example {@code f1>=0.5}; repeat for several. */
+        public Builder metric(MetricCondition condition) {
+            this.metrics.add(condition);
+            return this;
+        }
+
+        /**
+         * A condition written {@code NAME OP NUMBER} with {@code OP} one of {@code >= <= > < = !=}.
+         *
+         * @throws DenInputException naming the text and the accepted form
+         */
+        public Builder metric(String condition) {
+            return metric(MetricCondition.parse(condition));
+        }
+
+        /** Orders the results by a metric (missing values last), or null for name then version. */
+        public Builder sortBy(MetricOrder order) {
+            this.sortBy = order;
+            return this;
+        }
+
+        /**
+         * Orders the results by {@code NAME} ascending or {@code -NAME} descending.
+         *
+         * @throws DenInputException when no name is given
+         */
+        public Builder sortBy(String order) {
+            return sortBy(order == null ? null : MetricOrder.parse(order));
+        }
+
         public RegistryQuery build() {
-            return new RegistryQuery(text, tags, modelType, architecture, input, output, latestOnly);
+            return new RegistryQuery(text, tags, modelType, architecture, input, output, latestOnly, metrics,
+                    sortBy);
         }
     }
 }
