@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
         subcommands = {PushCommand.class, FetchCommand.class, ListCommand.class, ShowCommand.class,
                 RmCommand.class, AliasCommand.class, SearchCommand.class, TreeCommand.class,
                 VerifyCommand.class, GcCommand.class, ExportCommand.class, ImportCommand.class,
-                StatsCommand.class, ExportRegistryCommand.class, ImportRegistryCommand.class,
+                StatsCommand.class, ExportRegistryCommand.class, ImportRegistryCommand.class, RegistryCommand.class,
                 RunCommand.class, ServeCommand.class, CacheCommand.class, SyncCommand.class, MoveCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DenCommand implements Callable<Integer> {

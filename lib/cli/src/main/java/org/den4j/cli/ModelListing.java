@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.den4j.den.ModelInfo;
 import org.den4j.den.ProgressBar;
 import org.den4j.den.format.Json;
@@ -23,16 +26,27 @@ final class ModelListing {
 
     /** Prints models as a table, or as a JSON array of {@link #json(ModelInfo)} objects. */
     static void print(PrintWriter out, List<ModelInfo> models, boolean json) {
+        print(out, models, json, List.of());
+    }
+
+    /** Prints models as {@link #print(PrintWriter, List, boolean)} does, the table with a column per named metric. */
+    static void print(PrintWriter out, List<ModelInfo> models, boolean json, List<String> metrics) {
         if (json) {
             ArrayNode array = Json.MAPPER.createArrayNode();
             models.forEach(m -> array.add(json(m)));
             printJson(out, array);
             return;
         }
-        TextTable table = new TextTable("MODEL", "DIGEST", ">SIZE", "CREATED (UTC)", "PARENT", "TAGS", "DESCRIPTION");
+        List<String> headers = new ArrayList<>(List.of("MODEL", "DIGEST", ">SIZE", "CREATED (UTC)"));
+        metrics.forEach(name -> headers.add(">" + name.toUpperCase(Locale.ROOT)));
+        headers.addAll(List.of("PARENT", "TAGS", "DESCRIPTION"));
+        TextTable table = new TextTable(headers.toArray(String[]::new));
         for (ModelInfo m : models) {
-            table.row(m.ref(), m.shortDigest(), ProgressBar.bytes(m.size()), date(m.created()), parent(m),
-                    String.join(",", m.tags()), m.description());
+            List<Object> cells = new ArrayList<>(Arrays.asList(m.ref(), m.shortDigest(), ProgressBar.bytes(m.size()),
+                    date(m.created())));
+            metrics.forEach(name -> cells.add(m.metadata().metrics().get(name)));
+            cells.addAll(Arrays.asList(parent(m), String.join(",", m.tags()), m.description()));
+            table.row(cells.toArray());
         }
         table.print(out);
     }
