@@ -69,6 +69,85 @@ class RunCommandTest {
     }
 
     @Test
+    void jshellRunsAScriptThenTheSnippetsOnStdinInTheSameSession() throws Exception {
+        Path script = Files.writeString(tmp.resolve("setup.jsh"), """
+                String greeting = "hello from the script";
+                System.out.println("script ran, agent=" + System.getProperty("probe.agent"));
+                """);
+        String stdin = """
+                System.out.println(greeting.replace("the script", "stdin"))
+                int later = greeting.length()
+                System.out.println("later=" + later)
+                /exit later - 21
+                """;
+        ProbeJars.Run run = ProbeJars.denInNewJvm(tmp, stdin, env, "run", "--with-injection", "--prefix", "den:",
+                "--", "jshell", "-q", script.toString());
+        assertEquals(0, run.exit(), run::toString); // "hello from the script" has 21 characters
+        String out = run.out();
+        assertTrue(out.contains("script ran, agent=prefix=den:\n"), run::toString);
+        assertTrue(out.indexOf("hello from stdin\n") > out.indexOf("script ran"), run::toString);
+        assertTrue(out.contains("later=21\n"), run::toString);
+    }
+
+    @Test
+    void codeStringRunsInJShellWithTheAgentTheDenAndTheDefaultImports() throws Exception {
+        Path den = tmp.resolve("code-den");
+        ProbeJars.Run run = ProbeJars.denInNewJvm(tmp, "from stdin\n", env, "--den", den.toString(), "run",
+                "--with-injection", "--prefix", "den:", "--code", """
+                        System.out.println("agent=" + System.getProperty("probe.agent"));
+                        List<Integer> xs = new ArrayList<>(List.of(6, 7));
+                        int product(List<Integer> v) { return v.stream().reduce(1, (a, b) -> a * b); }
+                        System.out.println(product(xs) + " den=" + Path.of(System.getenv("DEN4J_PATH")).getFileName());
+                        System.out.println(new BufferedReader(new InputStreamReader(System.in)).readLine())
+                        """);
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals("agent=prefix=den:\n42 den=code-den\nfrom stdin\n", run.out(), run::toString);
+    }
+
+    @Test
+    void aThrowingCodeStringExitsOneAndStopsThere() throws Exception {
+        ProbeJars.Run run = ProbeJars.denInNewJvm(tmp, "", env, "run", "--code",
+                "System.out.println(\"before\"); if (true) throw new IllegalStateException(\"boom\"); "
+                        + "System.out.println(\"after\");");
+        assertEquals(1, run.exit(), run::toString);
+        assertEquals("before\n", run.out(), run::toString);
+        assertTrue(run.err().startsWith("Exception java.lang.IllegalStateException: boom\n\tat "), run::toString);
+    }
+
+    @Test
+    void aCodeStringThatDoesNotCompileExitsTwoWithTheCompilerMessage() throws Exception {
+        ProbeJars.Run run = ProbeJars.denInNewJvm(tmp, "", env, "run", "--code",
+                "System.out.println(\"ran\"); int n = \"text\";");
+        assertEquals(2, run.exit(), run::toString);
+        assertEquals("ran\n", run.out(), run::toString);
+        assertTrue(run.err().startsWith("den run --code: 'int n = \"text\";' does not compile: incompatible types: "),
+                run::toString);
+        ProbeJars.Run open = ProbeJars.denInNewJvm(tmp, "", env, "run", "--code", "System.out.println(\"ran\"");
+        assertEquals(2, open.exit(), open::toString);
+        assertEquals("den run --code: the code ends in the middle of a statement: 'System.out.println(\"ran\"'; "
+                + "close every bracket, string and statement\n", open.err(), open::toString);
+    }
+
+    @Test
+    void systemExitInTheCodeIsTheExitCode() throws Exception {
+        ProbeJars.Run run = ProbeJars.denInNewJvm(tmp, "", env, "run", "--with-injection", "--code",
+                "System.out.println(\"bye\"); System.exit(4);");
+        assertEquals(4, run.exit(), run::toString);
+        assertEquals("bye\n", run.out(), run::toString);
+    }
+
+    @Test
+    void codeWithAProgramOrClassPathWithoutCodeIsBadInput() {
+        Cli.Result both = Cli.raw(Map.of(), "run", "--code", "int x = 1;", "--", "-jar", "app.jar");
+        assertEquals(2, both.exit(), both::toString);
+        assertEquals("den: Give either --code or a program after --, not both\n", both.err());
+        Cli.Result cp = Cli.raw(Map.of(), "run", "--class-path", "lib/*", "--", "-jar", "app.jar");
+        assertEquals(2, cp.exit(), cp::toString);
+        assertEquals("den: --class-path is for --code; give a program's class path after --, as -cp CLASSPATH MAIN\n",
+                cp.err());
+    }
+
+    @Test
     void aMissingAgentJarIsBadInputThatSaysWhereToGetIt() {
         Path missing = tmp.resolve("no-agent.jar");
         Cli.Result r = Cli.raw(Map.of("DEN4J_AGENT_JAR", missing.toString()), "run", "--with-injection", "--",
