@@ -28,9 +28,11 @@ final class RegistryCommand implements Callable<Integer> {
         return CommandLine.ExitCode.USAGE;
     }
 
-    @Command(name = "matrix", description = {"The compatibility matrix: for each input data type, the output types",
-            "reachable from it, the models that go there directly, and a shortest chain of models (a TEXT->IMAGE",
-            "model then an IMAGE->TEXT one make TEXT->TEXT reachable). Uses the latest version of each model.",
+    @Command(name = "matrix", description = {
+            "The compatibility matrix: for each input data type, the output types",
+            "reachable from it, the models that go there directly, and a shortest",
+            "chain of models (a TEXT->IMAGE model then an IMAGE->TEXT one make",
+            "TEXT->TEXT reachable). Uses the latest version of each model.",
             "Example: den registry matrix --json"})
     static final class Matrix implements Callable<Integer> {
         @ParentCommand

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "search", description = {"Finds models in the registry; every given criterion must match.",
         "Example: den search icd --tag mimic-iv --input text --output text --latest",
-        "         den search --metric 'f1>=0.5' --metric 'inference_time_ms<100' --sort inference_time_ms"})
+        "         den search --metric 'f1>=0.5' --metric 'inference_time_ms<100'",
+        "         den search --metric 'f1>=0.5' --sort -f1"})
 final class SearchCommand extends Subcommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY",
             description = "Words that must each appear in the name, description or tags.")
