@@ -12,6 +12,7 @@ import org.den4j.den.backend.BackendUnreachableException;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.format.Json;
 import org.den4j.den.internal.CachingBackend;
+import org.den4j.den.internal.Entries;
 import org.den4j.den.internal.Lineage;
 import org.den4j.den.internal.Maintenance;
 import org.den4j.den.internal.Providers;
@@ -57,6 +58,7 @@ public final class Den implements AutoCloseable {
     private final ExternalSources sources;
     private final Lineage lineage;
     private final Registry registry;
+    private final Entries entries;
     private final PushEngine pushes;
     private final Transfer transfer;
     private final Maintenance maintenance;
@@ -93,7 +95,8 @@ public final class Den implements AutoCloseable {
         this.store = new Store(backend, clock);
         this.lineage = new Lineage(store);
         this.registry = new Registry(store, lineage);
-        this.pushes = new PushEngine(store, registry);
+        this.entries = new Entries(store, registry);
+        this.pushes = new PushEngine(store, registry, entries);
         this.transfer = new Transfer(store, registry, lineage);
         this.maintenance = new Maintenance(store);
     }
@@ -269,6 +272,8 @@ public final class Den implements AutoCloseable {
      * {@link #importExternal(String, String, ProgressListener)} to register the model in the den.
      *
      * @throws ModelNotFoundException when {@code ref} names no model
+     * @throws NoFilesException when {@code ref} names a registry entry without files (the message says where
+     *     the bytes can be obtained)
      * @throws CorruptBlobException when a stored file is damaged; it is never silently used
      * @throws DenInputException when no source on the class path has the reference's scheme
      */
@@ -284,6 +289,9 @@ public final class Den implements AutoCloseable {
         Manifest manifest;
         try {
             model = show(ref);
+            if (!model.hasFiles()) {
+                throw Entries.noFiles(model);
+            }
             manifest = store.readManifest(model);
         } catch (DenException e) {
             if (cache != null && (cache.offline() || BackendUnreachableException.isUnreachable(e))) {
@@ -321,6 +329,9 @@ public final class Den implements AutoCloseable {
             return Optional.empty();
         }
         ModelInfo model = show(ref);
+        if (!model.hasFiles()) {
+            return Optional.empty();
+        }
         try {
             return store.snapshots().existing(model.ref(), model.digest(), store.readManifest(model));
         } catch (IOException e) {
@@ -376,6 +387,11 @@ public final class Den implements AutoCloseable {
      * that the name already has returns that version ({@link PushResult#alreadyPresent()}). The new
      * version becomes visible only after all its bytes are stored, so a push that dies leaves no
      * half-visible model.
+     *
+     * <p>When the name's latest version is a registry entry without files ({@link #register}), the push
+     * attaches the files to it: the new version takes the entry's description, tags and metadata where the
+     * request gives none, the entry's aliases move to it, and the entry retires (a version's digest never
+     * changes, so files make a new version).
      *
      * @throws DenInputException when the directory is missing or empty, or a name or tag is invalid
      * @throws ModelNotFoundException when the parent names no model
@@ -517,15 +533,58 @@ public final class Den implements AutoCloseable {
     }
 
     /**
-     * Applies registry records from a JSON or YAML export to the models of this den with the same
-     * name and digest (description, tags and metadata); returns the models updated.
+     * Brings in a registry file (JSON or YAML; den4j's export or the Python model manager's, see
+     * {@link org.den4j.den.format.MetadataCodec}): a record of a model this den has replaces that model's
+     * description, tags and metadata (the version with the record's digest, else the latest); a record of a
+     * model it lacks becomes a registry entry without files. A record with a digest whose name has other
+     * files here is refused, with the reason.
      *
-     * <p>Records of models this den does not hold are skipped: a registry file carries metadata, not bytes.
-     *
-     * @throws DenInputException when the file cannot be parsed
+     * @throws DenInputException when the file cannot be read or a record has a key of neither form (nothing
+     *     is applied then)
      */
-    public List<ModelInfo> importRegistry(Path file) {
-        return registry.importRegistry(file);
+    public RegistryImport importRegistry(Path file) {
+        return entries.importRegistry(file);
+    }
+
+    // ---------------------------------------------------------------- entries without files
+
+    /**
+     * Registers a model the den has no files of: an entry that lists, searches and shows like any model but
+     * cannot be fetched ({@link NoFilesException} says where the bytes are). Registering a name whose latest
+     * version is such an entry updates it. Push the files under the name later to attach them.
+     *
+     * <pre>{@code
+     * ModelInfo entry = den.register("acme/coder", MetadataCodec.read(Path.of("coder.yaml")));
+     * }</pre>
+     *
+     * @throws DenInputException when the name is invalid, the document names another model, or the name holds
+     *     files already
+     */
+    public ModelInfo register(String name, MetadataDocument doc) {
+        return entries.register(name, doc);
+    }
+
+    /**
+     * Registers an external model without fetching its weights: for {@code hf:org/name@rev}, only
+     * {@code config.json} and {@code README.md} are read ({@link ExternalSource#describe}). The entry's
+     * {@code extra.source} is the reference at its resolved commit, which a fetch of the entry names.
+     *
+     * @param name the den name, or null for the source's default ({@code org/name} for {@code hf:})
+     * @throws DenInputException when {@code ref} has no scheme, no source has it, or it names nothing
+     */
+    public ModelInfo registerExternal(String ref, String name, ProgressListener progress) {
+        String scheme = ExternalSources.schemeOf(ref);
+        if (scheme == null) {
+            throw new DenInputException("'" + ref + "' is not an external reference; write scheme:..., for example "
+                    + "hf:org/name@main");
+        }
+        ImportedModel described;
+        try (ExternalSource source = sources.open(scheme)) {
+            described = source.describe(ExternalSources.pathOf(ref), progress == null ? ProgressListener.NONE
+                    : progress);
+        }
+        return register(name == null ? described.name() : name, new MetadataDocument(null, null,
+                described.description(), described.tags(), null, null, described.metadata()));
     }
 
     // ---------------------------------------------------------------- external sources

@@ -34,6 +34,21 @@ public interface ExternalSource extends AutoCloseable {
      */
     ImportedModel materialize(String ref, ProgressListener progress);
 
+    /**
+     * Describes the model for the registry without fetching its weights: the name, description, tags and
+     * metadata {@link #materialize} would give, for a registry entry without files. For {@code hf:} only
+     * {@code config.json} and the model card {@code README.md} are downloaded.
+     *
+     * @param ref the reference after {@code scheme:}
+     * @return the description; its {@link ImportedModel#directory()} holds only what was read to describe it
+     * @throws DenInputException when the reference is malformed or names nothing, or the source cannot
+     *     describe a model without fetching it (the default)
+     */
+    default ImportedModel describe(String ref, ProgressListener progress) {
+        throw new DenInputException("The " + scheme() + ": source cannot describe " + scheme() + ":" + ref
+                + " without fetching it; import it with its files instead (den import " + scheme() + ":" + ref + ")");
+    }
+
     @Override
     default void close() {
     }

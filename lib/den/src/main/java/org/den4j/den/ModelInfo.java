@@ -39,6 +39,14 @@ public record ModelInfo(String name, int version, String digest, String descript
         return digest.substring(0, 12);
     }
 
+    /**
+     * True when the version holds files; false for a registry entry without files (made by {@code Den.register}
+     * or a registry import), which lists, searches and shows like any model but cannot be fetched.
+     */
+    public boolean hasFiles() {
+        return fileCount > 0;
+    }
+
     /** True when the model names no parent. */
     public boolean isBase() {
         return parent == null;

@@ -16,6 +16,7 @@ import java.util.Set;
  *     .metric("f1_micro", 0.41).license("apache-2.0").build();
  * }</pre>
  *
+ * @param displayName a human-readable name beside the id, for example {@code ICD coder (MIMIC-IV)}; null when none
  * @param modelType one of the known types ({@link #KNOWN_MODEL_TYPES}) or free text; null when unknown
  * @param architecture the architecture, for example {@code Qwen2ForCausalLM}
  * @param inputs the inputs
@@ -29,8 +30,8 @@ import java.util.Set;
  * @param license the license identifier, or null
  * @param extra any other string properties
  */
-public record ModelMetadata(String modelType, String architecture, List<IoSpec> inputs, List<IoSpec> outputs,
-        Map<String, Object> hfConfig, String inferenceCode, List<String> supportedBackends,
+public record ModelMetadata(String displayName, String modelType, String architecture, List<IoSpec> inputs,
+        List<IoSpec> outputs, Map<String, Object> hfConfig, String inferenceCode, List<String> supportedBackends,
         HardwareRequirements hardware, Map<String, Double> metrics, String sourceUrl, String license,
         Map<String, String> extra) {
     public static final String LANGUAGE = "language";
@@ -56,6 +57,16 @@ public record ModelMetadata(String modelType, String architecture, List<IoSpec> 
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
         modelType = modelType == null || modelType.isBlank() ? null : modelType.trim();
+        displayName = displayName == null || displayName.isBlank() ? null : displayName.strip();
+    }
+
+    /** Metadata without a display name, as records were before it existed. */
+    public ModelMetadata(String modelType, String architecture, List<IoSpec> inputs, List<IoSpec> outputs,
+            Map<String, Object> hfConfig, String inferenceCode, List<String> supportedBackends,
+            HardwareRequirements hardware, Map<String, Double> metrics, String sourceUrl, String license,
+            Map<String, String> extra) {
+        this(null, modelType, architecture, inputs, outputs, hfConfig, inferenceCode, supportedBackends, hardware,
+                metrics, sourceUrl, license, extra);
     }
 
     /** A builder with nothing set. */
@@ -66,6 +77,7 @@ public record ModelMetadata(String modelType, String architecture, List<IoSpec> 
     /** A builder holding this metadata's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
+        b.displayName = displayName;
         b.modelType = modelType;
         b.architecture = architecture;
         b.inputs = inputs;
@@ -93,6 +105,7 @@ public record ModelMetadata(String modelType, String architecture, List<IoSpec> 
 
     /** Builds {@link ModelMetadata}; every property is optional. */
     public static final class Builder {
+        private String displayName;
         private String modelType;
         private String architecture;
         private List<IoSpec> inputs = List.of();
@@ -107,6 +120,11 @@ public record ModelMetadata(String modelType, String architecture, List<IoSpec> 
         private Map<String, String> extra = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        public Builder displayName(String displayName) {
+            this.displayName = displayName;
+            return this;
         }
 
         public Builder modelType(String modelType) {
@@ -175,7 +193,7 @@ public record ModelMetadata(String modelType, String architecture, List<IoSpec> 
         }
 
         public ModelMetadata build() {
-            return new ModelMetadata(modelType, architecture, inputs, outputs, hfConfig, inferenceCode,
+            return new ModelMetadata(displayName, modelType, architecture, inputs, outputs, hfConfig, inferenceCode,
                     supportedBackends, hardware, metrics, sourceUrl, license, extra);
         }
     }

@@ -113,11 +113,11 @@ class RegistryAndLineageTest {
             assertTrue(Files.readString(yaml).contains("architecture: \"Qwen2ForCausalLM\""), Files.readString(yaml));
             den.update("acme/icd-coder", "changed", List.of(), ModelMetadata.EMPTY);
             assertEquals("changed", den.show("acme/icd-coder").description());
-            assertEquals(3, den.importRegistry(yaml).size());
+            assertEquals(3, den.importRegistry(yaml).updated().size());
             ModelInfo restored = den.show("acme/icd-coder");
             assertEquals("ICD-10 coder for discharge notes", restored.description());
             assertEquals(CODER, restored.metadata());
-            assertEquals(3, den.importRegistry(json).size());
+            assertEquals(3, den.importRegistry(json).updated().size());
         }
     }
 

@@ -38,6 +38,8 @@ import org.den4j.hub.internal.ModelCard;
 public final class HubSource implements ExternalSource {
     /** The scheme, {@code hf}. */
     public static final String SCHEME = "hf";
+    /** What {@link #describe} downloads: the configuration and the model card, never the weights. */
+    static final java.util.List<String> CARD_FILES = java.util.List.of("config.json", "README.md");
 
     private final HubClient client;
     private final boolean ownsClient;
@@ -104,15 +106,40 @@ public final class HubSource implements ExternalSource {
 
     @Override
     public ImportedModel materialize(String ref, ProgressListener progress) {
+        return describe(ref, fetch(ref, progress), false);
+    }
+
+    /**
+     * Describes {@code org/name@rev} from its {@code config.json} and {@code README.md} alone: only those two
+     * files are downloaded (through the client's allow patterns), never the weights. The metadata is that of
+     * {@link #materialize} except the size, which the two files cannot tell; {@code extra.source} is the
+     * reference at its resolved commit ({@code hf:org/name@<commit>}), where the bytes can be fetched.
+     */
+    @Override
+    public ImportedModel describe(String ref, ProgressListener progress) {
         String[] parts = split(ref);
-        Path snapshot = fetch(ref, progress);
+        Path snapshot;
+        try {
+            snapshot = client.snapshotDownload(parts[0], parts[1], CARD_FILES, null, Verification.NONE,
+                    progress == null ? ProgressListener.NONE : progress);
+        } catch (RepositoryNotFoundException | RevisionNotFoundException | EntryNotFoundException e) {
+            throw new DenInputException("hf:" + ref + ": " + e.getMessage(), e);
+        } catch (HubException e) {
+            throw new DenException("hf:" + ref + ": " + e.getMessage(), e);
+        }
+        return describe(ref, snapshot, true);
+    }
+
+    private ImportedModel describe(String ref, Path snapshot, boolean cardOnly) {
+        String[] parts = split(ref);
         String commit = snapshot.getFileName().toString();
         String endpoint = client.settings().endpoint().toString().replaceAll("/+$", "");
         try {
             Map<String, Object> config = ModelCard.readConfig(snapshot);
             ModelCard.FrontMatter card = ModelCard.readFrontMatter(snapshot);
             ModelMetadata metadata = ModelCard.metadata(config, card, endpoint + "/" + parts[0] + "/tree/" + commit,
-                    sizeOf(snapshot)).toBuilder().extra("revision", parts[1]).extra("commit", commit).build();
+                    cardOnly ? -1 : sizeOf(snapshot)).toBuilder().extra("revision", parts[1]).extra("commit", commit)
+                    .extra("source", SCHEME + ":" + parts[0] + "@" + commit).build();
             String description = "Hugging Face model " + parts[0] + " at " + parts[1]
                     + (parts[1].equals(commit) ? "" : " (commit " + commit + ")");
             // The snapshot's files are links into the repository's blobs/ (models--org--name): follow those only.

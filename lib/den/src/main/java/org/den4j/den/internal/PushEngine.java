@@ -38,10 +38,12 @@ import org.den4j.den.format.Sha256;
 public final class PushEngine {
     private final Store store;
     private final Registry registry;
+    private final Entries entries;
 
-    public PushEngine(Store store, Registry registry) {
+    public PushEngine(Store store, Registry registry, Entries entries) {
         this.store = store;
         this.registry = registry;
+        this.entries = entries;
     }
 
     /** Stores a model directory as a new version of its name; see {@code Den.push}. */
@@ -55,7 +57,7 @@ public final class PushEngine {
             throw new DenInputException("Model path " + dir + " is a file, not a directory; pass the directory that "
                     + "holds it (or import a zip with den import)");
         }
-        ModelInfo parent = request.parent() == null ? null : store.show(request.parent());
+        ModelInfo parent = parentOf(request.parent());
         List<Path> files = listFiles(dir, request.linkRoot());
         if (files.isEmpty()) {
             throw new DenInputException("Model directory " + dir + " holds no files; a model needs at least one file");
@@ -84,8 +86,8 @@ public final class PushEngine {
             }
             Manifest manifest = new Manifest(entries);
             store.storeManifest(manifest);
-            PushResult result = registry.commitVersion(request.name(), request.description(), request.tags(),
-                    request.metadata(), manifest, parent, newBytes.get(), reusedBytes.get());
+            PushResult result = record(request.name(), request.description(), request.tags(), request.metadata(),
+                    manifest, parent, newBytes.get(), reusedBytes.get());
             prepareFetch(result.model(), manifest);
             return result;
         } catch (IOException e) {
@@ -98,7 +100,7 @@ public final class PushEngine {
     public PushResult commit(String name, Manifest manifest, String description, List<String> tags, String parentRef,
             ModelMetadata metadata) {
         PushRequest request = new PushRequest(Path.of("."), name, description, tags, parentRef, metadata, null, null);
-        ModelInfo parent = parentRef == null ? null : store.show(parentRef);
+        ModelInfo parent = parentOf(parentRef);
         try {
             List<String> missing = new ArrayList<>();
             for (FileEntry f : manifest.files()) {
@@ -114,12 +116,45 @@ public final class PushEngine {
                         + "; upload those blobs first");
             }
             store.storeManifest(manifest);
-            return registry.commitVersion(request.name(), request.description(), request.tags(), request.metadata(),
-                    manifest, parent, 0, manifest.size());
+            return record(request.name(), request.description(), request.tags(), request.metadata(), manifest, parent,
+                    0, manifest.size());
         } catch (IOException e) {
             throw new DenException("Commit of " + name + " to den " + store.location() + " failed: " + e
                     + "; nothing was made visible, commit again", e);
         }
+    }
+
+    /**
+     * Records the version, attaching the files to the registry entry without files that the name has, if any:
+     * the new version takes the entry's description, tags and metadata where the push gives none, and the entry
+     * retires (see {@link Entries}).
+     */
+    private PushResult record(String name, String description, List<String> tags, ModelMetadata metadata,
+            Manifest manifest, ModelInfo parent, long newBytes, long reusedBytes) throws IOException {
+        ModelInfo entry = entries.pendingEntry(name).orElse(null);
+        if (entry != null) {
+            description = description == null || description.isEmpty() ? entry.description() : description;
+            tags = tags == null || tags.isEmpty() ? entry.tags() : tags;
+            metadata = metadata == null || metadata.equals(ModelMetadata.EMPTY) ? entry.metadata() : metadata;
+        }
+        PushResult result = registry.commitVersion(name, description, tags, metadata, manifest, parent, newBytes,
+                reusedBytes);
+        if (entry != null && !result.alreadyPresent()) {
+            entries.attach(result.model());
+        }
+        return result;
+    }
+
+    private ModelInfo parentOf(String ref) {
+        if (ref == null) {
+            return null;
+        }
+        ModelInfo parent = store.show(ref);
+        if (!parent.hasFiles()) {
+            throw new DenInputException("Parent " + parent.ref() + " is a registry entry without files; a parent must "
+                    + "hold the files its derivatives came from: push them under " + parent.name() + " first");
+        }
+        return parent;
     }
 
     /**

@@ -47,6 +47,16 @@ public final class Registry {
      */
     public PushResult commitVersion(String name, String description, List<String> tags, ModelMetadata metadata,
             Manifest manifest, ModelInfo parent, long newBytes, long reusedBytes) throws IOException {
+        return commitVersion(name, description, tags, metadata, manifest, parent, newBytes, reusedBytes, null, null);
+    }
+
+    /**
+     * As {@link #commitVersion(String, String, List, ModelMetadata, Manifest, ModelInfo, long, long)}, with the
+     * record's creation and update times when the caller knows them (a registry import), or now when null.
+     */
+    public PushResult commitVersion(String name, String description, List<String> tags, ModelMetadata metadata,
+            Manifest manifest, ModelInfo parent, long newBytes, long reusedBytes, Instant created, Instant updated)
+            throws IOException {
         String digest = manifest.digest();
         // Versions are claimed with create-only writes: of two pushes racing for number N one wins and
         // the other looks again, finds the winner (same content: converge) or takes N+1.
@@ -59,9 +69,10 @@ public final class Registry {
             TreeMap<Integer, VersionDoc> all = view.byName().get(name);
             int version = all == null || all.isEmpty() ? 1 : all.lastKey() + 1;
             Instant now = store.clock().instant();
+            Instant made = created == null ? now : created;
             ModelInfo info = new ModelInfo(name, version, digest, description, tags,
                     parent == null ? null : parent.digest(), parent == null ? null : parent.ref(), metadata,
-                    now, now, manifest.size(), manifest.files().size());
+                    made, updated == null ? made : updated, manifest.size(), manifest.files().size());
             return store.backend().create(DocumentKey.version(name, version), Json.bytes(new VersionDoc(info, null)))
                     ? Optional.of(new PushResult(info, false, newBytes, reusedBytes)) : Optional.empty();
         }, () -> new DenException("Could not claim a version number for " + name + " after 1000 attempts; too many "
@@ -207,29 +218,6 @@ public final class Registry {
         } catch (IOException e) {
             throw new DenException("Cannot export the registry to " + file + ": " + e, e);
         }
-    }
-
-    /** Applies the records of a registry export to the models with the same name and digest. */
-    public List<ModelInfo> importRegistry(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new DenInputException("Registry file " + file + " does not exist; pass a file written by "
-                    + "den export-registry");
-        }
-        List<ModelInfo> records;
-        try {
-            var type = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ModelInfo.class);
-            records = isYaml(file) ? Json.YAML.readValue(file.toFile(), type) : Json.MAPPER.readValue(file.toFile(), type);
-        } catch (IOException e) {
-            throw new DenInputException("Registry file " + file + " is not a registry export (" + e.getMessage()
-                    + "); write it with den export-registry", e);
-        }
-        List<ModelInfo> updated = new ArrayList<>();
-        for (ModelInfo record : records) {
-            Optional<ModelInfo> match = store.view().live().stream()
-                    .filter(m -> m.name().equals(record.name()) && m.digest().equals(record.digest())).findFirst();
-            match.ifPresent(m -> updated.add(update(m.ref(), record.description(), record.tags(), record.metadata())));
-        }
-        return updated;
     }
 
     private static boolean isYaml(Path file) {

@@ -33,7 +33,7 @@ import org.den4j.den.format.VersionDoc;
  */
 final class SnapshotCodec {
     private static final int MAGIC = 0x44454e53; // "DENS"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3; // 3: display name, recommended figures, CPU/GPU flags
 
     private SnapshotCodec() {
     }
@@ -128,6 +128,7 @@ final class SnapshotCodec {
     }
 
     private static void metadata(DataOutputStream out, ModelMetadata meta) throws IOException {
+        string(out, meta.displayName());
         string(out, meta.modelType());
         string(out, meta.architecture());
         ios(out, meta.inputs());
@@ -137,9 +138,14 @@ final class SnapshotCodec {
         strings(out, meta.supportedBackends());
         HardwareRequirements hw = meta.hardware();
         value(out, hw.minMemoryMb());
+        value(out, hw.recommendedMemoryMb());
         out.writeBoolean(hw.gpuRequired());
         value(out, hw.minGpuMemoryMb());
+        value(out, hw.recommendedGpuMemoryMb());
         value(out, hw.minCpuCores());
+        value(out, hw.recommendedCpuCores());
+        value(out, hw.supportsCpu());
+        value(out, hw.supportsGpu());
         string(out, hw.notes());
         out.writeInt(meta.metrics().size());
         for (Map.Entry<String, Double> e : meta.metrics().entrySet()) {
@@ -157,6 +163,7 @@ final class SnapshotCodec {
 
     @SuppressWarnings("unchecked")
     private static ModelMetadata metadata(DataInputStream in) throws IOException {
+        String displayName = string(in);
         String modelType = string(in);
         String architecture = string(in);
         List<IoSpec> inputs = ios(in);
@@ -164,8 +171,9 @@ final class SnapshotCodec {
         Map<String, Object> hfConfig = (Map<String, Object>) value(in);
         String inferenceCode = string(in);
         List<String> backends = strings(in);
-        HardwareRequirements hw = new HardwareRequirements(toLong(value(in)), in.readBoolean(), toLong(value(in)),
-                (Integer) value(in), string(in));
+        HardwareRequirements hw = new HardwareRequirements(toLong(value(in)), toLong(value(in)), in.readBoolean(),
+                toLong(value(in)), toLong(value(in)), (Integer) value(in), (Integer) value(in), (Boolean) value(in),
+                (Boolean) value(in), string(in));
         int metricCount = in.readInt();
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (int i = 0; i < metricCount; i++) {
@@ -178,7 +186,8 @@ final class SnapshotCodec {
         for (int i = 0; i < extraCount; i++) {
             extra.put(string(in), string(in));
         }
-        return new ModelMetadata(modelType, architecture, inputs, outputs, hfConfig, inferenceCode, backends, hw,
+        return new ModelMetadata(displayName, modelType, architecture, inputs, outputs, hfConfig, inferenceCode,
+                backends, hw,
                 metrics, sourceUrl, license, extra);
     }
 

@@ -110,7 +110,7 @@ public final class ModelCard {
      * The registry metadata of a snapshot with this configuration and model card.
      *
      * @param sourceUrl where the model came from
-     * @param sizeBytes the sum of the snapshot's file sizes
+     * @param sizeBytes the sum of the snapshot's file sizes, or -1 when unknown (left out)
      */
     public static ModelMetadata metadata(Map<String, Object> config, FrontMatter card, String sourceUrl,
             long sizeBytes) {
@@ -132,7 +132,9 @@ public final class ModelCard {
             b.hardware(new HardwareRequirements(memoryMb, false, null, null, "estimate: " + bytes
                     + " bytes per parameter (" + (dtype == null ? "16-bit" : dtype) + ") x " + MEMORY_OVERHEAD));
         }
-        b.extra("size_bytes", Long.toString(sizeBytes));
+        if (sizeBytes >= 0) {
+            b.extra("size_bytes", Long.toString(sizeBytes));
+        }
         if (hfType != null) {
             b.extra("hf_model_type", hfType);
         }
