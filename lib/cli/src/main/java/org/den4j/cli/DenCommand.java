@@ -62,7 +62,7 @@ import picocli.CommandLine.Spec;
                 RmCommand.class, AliasCommand.class, SearchCommand.class, TreeCommand.class,
                 VerifyCommand.class, GcCommand.class, ExportCommand.class, ImportCommand.class,
                 StatsCommand.class, ExportRegistryCommand.class, ImportRegistryCommand.class, RegistryCommand.class,
-                RunCommand.class, ServeCommand.class, CacheCommand.class, SyncCommand.class, MoveCommand.class,
+                RegisterCommand.class, RunCommand.class, ServeCommand.class, CacheCommand.class, SyncCommand.class, MoveCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DenCommand implements Callable<Integer> {
     private final Map<String, String> env;

@@ -2,18 +2,20 @@ package org.den4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.den4j.den.Den;
 import org.den4j.den.DenInputException;
 import org.den4j.den.ModelInfo;
+import org.den4j.den.RegistryImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import-registry", description = {"Applies description, tags and metadata from a registry export "
-        + "to the models of this den with the same name and digest.", "Records of models the den does not hold are "
-        + "skipped: a registry file carries metadata, not bytes."})
+@Command(name = "import-registry", description = {"Brings in a registry file (JSON or YAML): den export-registry's "
+        + "or the Python model manager's export.", "A record of a model the den has replaces its description, tags "
+        + "and metadata; a record of a model", "it lacks becomes a registry entry without files (see den register). "
+        + "Prints what it created,", "updated and refused (with why); exits 1 when it refused any record."})
 final class ImportRegistryCommand extends Subcommand {
-    @Parameters(index = "0", paramLabel = "FILE", description = "A file written by den export-registry.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "A registry file: a list of records, {\"models\": "
+            + "[...]}, or records by model id.")
     Path file;
 
     @Override
@@ -22,10 +24,25 @@ final class ImportRegistryCommand extends Subcommand {
             throw new DenInputException("Registry file " + file.toAbsolutePath() + " does not exist; write one with "
                     + "den export-registry FILE");
         }
-        List<ModelInfo> updated = den.importRegistry(file);
-        out().println("updated " + updated.size() + " model(s)" + (updated.isEmpty() ? ""
-                : ": " + String.join(", ", updated.stream().map(ModelInfo::ref).toList())));
+        RegistryImport report = den.importRegistry(file);
+        for (ModelInfo m : report.created()) {
+            out().println("created " + m.ref() + " (no files)");
+        }
+        for (ModelInfo m : report.updated()) {
+            out().println("updated " + m.ref());
+        }
+        for (RegistryImport.Refusal r : report.refused()) {
+            err().println("refused " + r.name() + ": " + r.reason());
+        }
+        out().println("created " + report.created().size() + ", updated " + report.updated().size() + ", refused "
+                + report.refused().size());
         out().flush();
-        return ok();
+        err().flush();
+        return report.refused().isEmpty() ? ok() : 1;
+    }
+
+    @Override
+    boolean createsDen() {
+        return true;
     }
 }

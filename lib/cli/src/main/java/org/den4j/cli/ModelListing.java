@@ -21,6 +21,9 @@ final class ModelListing {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
 
+    /** What the size column says of a registry entry without files. */
+    static final String NO_FILES = "(no files)";
+
     private ModelListing() {
     }
 
@@ -42,8 +45,8 @@ final class ModelListing {
         headers.addAll(List.of("PARENT", "TAGS", "DESCRIPTION"));
         TextTable table = new TextTable(headers.toArray(String[]::new));
         for (ModelInfo m : models) {
-            List<Object> cells = new ArrayList<>(Arrays.asList(m.ref(), m.shortDigest(), ProgressBar.bytes(m.size()),
-                    date(m.created())));
+            List<Object> cells = new ArrayList<>(Arrays.asList(m.ref(), m.shortDigest(),
+                    m.hasFiles() ? ProgressBar.bytes(m.size()) : NO_FILES, date(m.created())));
             metrics.forEach(name -> cells.add(m.metadata().metrics().get(name)));
             cells.addAll(Arrays.asList(parent(m), String.join(",", m.tags()), m.description()));
             table.row(cells.toArray());
@@ -53,7 +56,8 @@ final class ModelListing {
 
     /**
      * A model's registry record as JSON: every {@link ModelInfo} component, with {@code parent} and
-     * {@code parentRef} present (null for a base model) so that scripts can rely on them.
+     * {@code parentRef} present (null for a base model) so that scripts can rely on them, and {@code hasFiles}
+     * (false for a registry entry without files).
      */
     static ObjectNode json(ModelInfo model) {
         ObjectNode node = Json.MAPPER.valueToTree(model);
@@ -63,6 +67,7 @@ final class ModelListing {
         if (!node.has("parentRef")) {
             node.putNull("parentRef");
         }
+        node.put("hasFiles", model.hasFiles());
         return node;
     }
 

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.den4j.den.Den;
+import org.den4j.den.MetadataDocument;
+import org.den4j.den.ModelMetadata;
 import org.den4j.den.ProgressBar;
 import org.den4j.den.PushRequest;
 import org.den4j.den.PushResult;
@@ -13,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "push", description = {"Stores a model directory as a new version of NAME.",
-        "Prints NAME@VERSION and the digest; content the name already has is not stored again."})
+        "Prints NAME@VERSION and the digest; content the name already has is not stored again.",
+        "When NAME is a registry entry without files (den register), the push attaches the files: the new",
+        "version takes the entry's description, tags, metadata (where none are given) and aliases, and the",
+        "entry retires."})
 final class PushCommand extends Subcommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (every file under it is pushed).")
     Path directory;
@@ -32,7 +37,9 @@ final class PushCommand extends Subcommand {
     String parentRef;
 
     @Option(names = "--metadata", paramLabel = "FILE",
-            description = "Registry metadata (modelType, architecture, inputs, outputs, metrics, ...) as JSON or YAML.")
+            description = {"Registry metadata as JSON or YAML: den4j's keys (modelType, displayName, inputs, outputs,",
+                    "metrics, hardware, ...) or the Python model manager's (model_type, model_name, data_type,",
+                    "performance_metrics, hardware_requirements, ...). An unknown key is an error."})
     Path metadata;
 
     @Option(names = "--follow-symlinks", description = "Push what symbolic links inside the folder point to; "
@@ -42,9 +49,19 @@ final class PushCommand extends Subcommand {
 
     @Override
     int run(Den den) {
-        PushRequest request = PushRequest.builder(directory, name).description(description).tags(tags)
-                .parent(parentRef).metadata(MetadataFile.read(metadata)).progress(progress())
-                .followSymlinks(followSymlinks).build();
+        MetadataDocument doc = MetadataFile.readFor(metadata, name);
+        ModelMetadata.Builder meta = doc.metadata().toBuilder();
+        // A version's own times are those of its push here: the file's are kept beside the metadata.
+        if (doc.created() != null) {
+            meta.extra("created_at", doc.created().toString());
+        }
+        if (doc.updated() != null) {
+            meta.extra("updated_at", doc.updated().toString());
+        }
+        PushRequest request = PushRequest.builder(directory, name)
+                .description(description == null ? doc.description() : description)
+                .tags(tags.isEmpty() && doc.tags() != null ? doc.tags() : tags).parent(parentRef)
+                .metadata(meta.build()).progress(progress()).followSymlinks(followSymlinks).build();
         report(out(), err(), den.push(request));
         return ok();
     }

@@ -42,7 +42,9 @@ final class ShowCommand extends Subcommand {
         out.println(model.ref());
         TextTable about = new TextTable("", "");
         about.row("digest", "sha256:" + model.digest());
-        about.row("size", ProgressBar.bytes(model.size()) + " in " + model.fileCount() + " file(s)");
+        about.row("size", model.hasFiles() ? ProgressBar.bytes(model.size()) + " in " + model.fileCount() + " file(s)"
+                : "no files: a registry entry" + (model.metadata().externalSource() == null ? "; push the files under "
+                        + model.name() + " to attach them" : "; the bytes are at " + model.metadata().externalSource()));
         about.row("created", ModelListing.date(model.created()) + " UTC");
         about.row("parent", model.parent() == null ? "(base model)"
                 : ModelListing.parent(model) + " (sha256:" + model.parent().substring(0, 12) + ")");
@@ -56,11 +58,16 @@ final class ShowCommand extends Subcommand {
         for (FileEntry f : manifest.files()) {
             files.row(f.path(), ProgressBar.bytes(f.size()), f.sha256().substring(0, 12));
         }
-        files.print(out);
+        if (model.hasFiles()) {
+            files.print(out);
+        }
         return ok();
     }
 
     private static void metadata(TextTable about, ModelMetadata m) {
+        if (m.displayName() != null) {
+            about.row("display name", m.displayName());
+        }
         if (m.modelType() != null) {
             about.row("type", m.modelType());
         }

@@ -329,13 +329,13 @@ class DenCommandErrorsTest {
     @Test
     void invalidMetadataFileIsRefused() throws Exception {
         Path meta = Files.writeString(tmp.resolve("meta.yaml"), "inputs:\n  - name: prompt\n");
-        assertFails(2, "Metadata file " + meta + ": Input or output 'prompt' has no data type; use one of TEXT, "
+        assertFails(2, "Metadata file " + meta + ", inputs[0]: Input or output 'prompt' has no data type; use one of TEXT, "
                 + "IMAGE, AUDIO, VIDEO, EMBEDDINGS, TOKENS, LOGITS, FEATURES",
                 cli.den("push", tmp.resolve("m").toString(), "--name", "acme/x", "--metadata", meta.toString()));
         Path broken = Files.writeString(tmp.resolve("meta.json"), "{not json");
         Cli.Result r = cli.den("push", tmp.resolve("m").toString(), "--name", "acme/x", "--metadata", broken.toString());
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().startsWith("den: Metadata file " + broken + " is not valid ModelMetadata JSON ("), r.err());
+        assertTrue(r.err().startsWith("den: Metadata file " + broken + " is not valid JSON ("), r.err());
         Path missing = tmp.resolve("nope.json");
         assertEquals(2, cli.den("push", tmp.resolve("m").toString(), "--name", "acme/x", "--metadata",
                 missing.toString()).exit());

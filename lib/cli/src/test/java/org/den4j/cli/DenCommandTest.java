@@ -328,7 +328,7 @@ class DenCommandTest {
         Files.writeString(file, Files.readString(file).replace("\"the base\"", "\"the renamed base\""));
         Cli.Result imported = cli.den("import-registry", file.toString());
         assertEquals(0, imported.exit(), imported.toString());
-        assertEquals("updated 2 model(s): acme/base@1, acme/coder@1\n", imported.out());
+        assertEquals("updated acme/base@1\nupdated acme/coder@1\ncreated 0, updated 2, refused 0\n", imported.out());
         assertTrue(cli.den("show", "acme/base").out().contains("the renamed base"));
 
         Path yaml = tmp.resolve("registry.yaml");
@@ -358,7 +358,7 @@ class DenCommandTest {
         Cli.Result r = Cli.raw(Map.of(), "--help");
         assertEquals(0, r.exit());
         for (String command : List.of("push", "fetch", "list", "show", "rm", "alias", "search", "tree", "verify", "gc",
-                "export", "import", "stats", "export-registry", "import-registry")) {
+                "export", "import", "stats", "export-registry", "import-registry", "register")) {
             assertTrue(r.out().contains("\n  " + command + " "), command + " missing from\n" + r.out());
         }
         assertTrue(r.out().contains("Exit codes:\n  0   success\n  1   failure"), r.out());

@@ -529,7 +529,16 @@ public final class Den implements AutoCloseable {
      * {@code .yml} and as JSON otherwise.
      */
     public void exportRegistry(Path file) {
-        registry.exportRegistry(file);
+        exportRegistry(file, false);
+    }
+
+    /**
+     * Writes every model's registry record to a file, in den4j's form or, when {@code python} is true, the
+     * Python model manager's snake_case form ({@link org.den4j.den.format.MetadataCodec#toPython(List)});
+     * {@link #importRegistry} reads both.
+     */
+    public void exportRegistry(Path file, boolean python) {
+        registry.exportRegistry(file, python);
     }
 
     /**

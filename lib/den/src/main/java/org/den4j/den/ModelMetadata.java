@@ -93,6 +93,18 @@ public record ModelMetadata(String displayName, String modelType, String archite
         return b;
     }
 
+    /** The key of {@link #extra()} that names the external reference a model's bytes come from. */
+    public static final String SOURCE = "source";
+
+    /**
+     * The external reference the model's bytes can be fetched from ({@code extra.source}, such as
+     * {@code hf:org/name@commit}, which {@code hf:} imports and registrations record), or null.
+     */
+    public String externalSource() {
+        String source = extra.get(SOURCE);
+        return source != null && ExternalSources.schemeOf(source) != null ? source : null;
+    }
+
     /** True when some input carries the given data type. */
     public boolean hasInput(DataType type) {
         return inputs.stream().anyMatch(io -> io.dataType() == type);

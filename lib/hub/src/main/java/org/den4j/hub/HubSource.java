@@ -139,7 +139,7 @@ public final class HubSource implements ExternalSource {
             ModelCard.FrontMatter card = ModelCard.readFrontMatter(snapshot);
             ModelMetadata metadata = ModelCard.metadata(config, card, endpoint + "/" + parts[0] + "/tree/" + commit,
                     cardOnly ? -1 : sizeOf(snapshot)).toBuilder().extra("revision", parts[1]).extra("commit", commit)
-                    .extra("source", SCHEME + ":" + parts[0] + "@" + commit).build();
+                    .extra(ModelMetadata.SOURCE, SCHEME + ":" + parts[0] + "@" + commit).build();
             String description = "Hugging Face model " + parts[0] + " at " + parts[1]
                     + (parts[1].equals(commit) ? "" : " (commit " + commit + ")");
             // The snapshot's files are links into the repository's blobs/ (models--org--name): follow those only.

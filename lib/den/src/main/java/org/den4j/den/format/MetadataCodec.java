@@ -434,8 +434,13 @@ public final class MetadataCodec {
                     shape.add(d.asLong());
                 }
             }
-            specs.add(new IoSpec(text(f, "name", at), type == null ? null : type(type, "dataType", at), shape,
-                    text(f, "dtype", at), text(f, "description", at), bool(f.get("optional"), "optional", at, false)));
+            try {
+                specs.add(new IoSpec(text(f, "name", at), type == null ? null : type(type, "dataType", at), shape,
+                        text(f, "dtype", at), text(f, "description", at),
+                        bool(f.get("optional"), "optional", at, false)));
+            } catch (DenInputException e) {
+                throw e.getMessage().startsWith(at) ? e : new DenInputException(at + ": " + e.getMessage(), e);
+            }
         }
         return specs;
     }

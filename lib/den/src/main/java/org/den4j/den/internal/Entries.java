@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.den4j.den.DenException;
 import org.den4j.den.DenInputException;
-import org.den4j.den.ExternalSources;
 import org.den4j.den.Manifest;
 import org.den4j.den.MetadataDocument;
 import org.den4j.den.ModelInfo;
@@ -112,8 +111,7 @@ public final class Entries {
 
     /** The external reference of an entry ({@code extra.source}, such as {@code hf:org/name@commit}), or null. */
     public static String sourceOf(ModelInfo model) {
-        String source = model.metadata().extra().get("source");
-        return source != null && ExternalSources.schemeOf(source) != null ? source : null;
+        return model.metadata().externalSource();
     }
 
     /** Applies a registry file; see {@code Den.importRegistry}. */

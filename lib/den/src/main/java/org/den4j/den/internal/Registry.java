@@ -26,6 +26,7 @@ import org.den4j.den.backend.BlobStat;
 import org.den4j.den.format.AliasDoc;
 import org.den4j.den.format.DocumentKey;
 import org.den4j.den.format.Json;
+import org.den4j.den.format.MetadataCodec;
 import org.den4j.den.format.VersionDoc;
 
 /**
@@ -204,10 +205,14 @@ public final class Registry {
         return new RegistryStats(names, all.size(), base, logical, stored, blobs.size(), byType, byTag);
     }
 
-    /** Writes every live record to {@code file}, as YAML for {@code .yaml}/{@code .yml} and JSON otherwise. */
-    public void exportRegistry(Path file) {
+    /**
+     * Writes every live record to {@code file}, as YAML for {@code .yaml}/{@code .yml} and JSON otherwise; in the
+     * Python model manager's form when {@code python} is true.
+     */
+    public void exportRegistry(Path file, boolean python) {
         try {
-            List<ModelInfo> all = store.view().live();
+            List<ModelInfo> live = store.view().live();
+            Object all = python ? MetadataCodec.toPython(live) : live;
             byte[] bytes = isYaml(file) ? Json.YAML.writeValueAsBytes(all)
                     : Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all);
             Path parent = file.toAbsolutePath().getParent();

@@ -75,6 +75,12 @@ public final class Fingerprint {
         text(String.valueOf(hw.minGpuMemoryMb()));
         text(String.valueOf(hw.minCpuCores()));
         text(hw.notes());
+        text(String.valueOf(hw.recommendedMemoryMb()));
+        text(String.valueOf(hw.recommendedGpuMemoryMb()));
+        text(String.valueOf(hw.recommendedCpuCores()));
+        text(String.valueOf(hw.supportsCpu()));
+        text(String.valueOf(hw.supportsGpu()));
+        text(meta.displayName());
         number(meta.metrics().size());
         for (Map.Entry<String, Double> e : meta.metrics().entrySet()) {
             text(e.getKey());
