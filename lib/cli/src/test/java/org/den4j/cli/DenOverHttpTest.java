@@ -47,4 +47,27 @@ class DenOverHttpTest {
                     + "acme/tiny (HTTP 403 forbidden): API key 'ci' has the read scope only"), refused.err());
         }
     }
+
+    @Test
+    void entryWithoutFilesIsRegisteredRefusedAndAttachedThroughTheServer() throws Exception {
+        Path meta = Files.writeString(tmp.resolve("coder.yaml"), DenEntriesTest.PYTHON);
+        Path src = Files.createDirectories(tmp.resolve("m"));
+        Files.writeString(src.resolve("config.json"), "{}");
+        ApiKeys keys = ApiKeys.of("alice", "alice-token-123456", ApiKeys.Scope.WRITE);
+        try (DenServer server = DenServer.builder(tmp.resolve("served")).keys(keys).start()) {
+            Map<String, String> alice = env(server, "alice-token-123456");
+            Cli.Result r = Cli.raw(alice, "register", "acme/icd-coder", "--metadata", meta.toString());
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("acme/icd-coder@1 (no files)\n", r.out());
+            assertTrue(Cli.raw(alice, "list").out().contains("(no files)"));
+            Cli.Result fetch = Cli.raw(alice, "fetch", "acme/icd-coder");
+            assertEquals(2, fetch.exit(), fetch.toString());
+            assertTrue(fetch.err().contains("is a registry entry without files"), fetch.err());
+            Cli.Result push = Cli.raw(alice, "push", src.toString(), "--name", "acme/icd-coder");
+            assertEquals(0, push.exit(), push.toString());
+            assertTrue(push.out().startsWith("acme/icd-coder@2 "), push.out());
+            assertEquals(0, Cli.raw(alice, "fetch", "acme/icd-coder").exit());
+            assertTrue(Cli.raw(alice, "show", "acme/icd-coder").out().contains("ICD coder (MIMIC-IV)"));
+        }
+    }
 }
