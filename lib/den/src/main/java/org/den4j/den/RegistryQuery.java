@@ -12,7 +12,8 @@ import java.util.List;
  *     .sortBy("inference_time_ms").build());
  * }</pre>
  *
- * @param text words that must each appear in the name, description, tags or architecture (case-insensitive), or null
+ * @param text words that must each appear in the name, description, tags, architecture or display name
+ *     (case-insensitive), or null
  * @param tags tags the model must all carry
  * @param modelType the model type, or null
  * @param architecture the architecture (case-insensitive), or null

@@ -42,6 +42,11 @@ class RegistryEntriesTest {
             assertEquals(List.of("acme/icd-coder@1"), den.search(RegistryQuery.builder().tag("icd10")
                     .input(DataType.TEXT).build()).stream().map(ModelInfo::ref).toList());
             assertEquals(List.of(), den.manifest("acme/icd-coder").files());
+            den.register("acme/x", MetadataDocument.of(ModelMetadata.builder().displayName("Radiology summarizer")
+                    .build()));
+            assertEquals(List.of("acme/x@1"), den.search(RegistryQuery.builder().text("radiology").build()).stream()
+                    .map(ModelInfo::ref).toList());
+            den.delete("acme/x", false);
 
             NoFilesException e = assertThrows(NoFilesException.class, () -> den.fetch("acme/icd-coder"));
             assertEquals("Model acme/icd-coder@1 is a registry entry without files, so it cannot be fetched; its "

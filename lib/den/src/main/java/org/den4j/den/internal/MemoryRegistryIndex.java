@@ -55,7 +55,8 @@ public final class MemoryRegistryIndex implements RegistryIndex {
         }
         if (!words.isEmpty()) {
             String haystack = (m.name() + " " + m.description() + " " + String.join(" ", m.tags()) + " "
-                    + (meta.architecture() == null ? "" : meta.architecture())).toLowerCase(Locale.ROOT);
+                    + (meta.architecture() == null ? "" : meta.architecture()) + " "
+                + (meta.displayName() == null ? "" : meta.displayName())).toLowerCase(Locale.ROOT);
             for (String w : words) {
                 if (!haystack.contains(w)) {
                     return false;

@@ -37,10 +37,11 @@ final class SearchKeys {
         return value == null ? null : fold(value);
     }
 
-    /** The lower-case text that a query's words must each occur in: name, description, tags and architecture. */
+    /** The lower-case text that a query's words must each occur in: name, description, tags, architecture and display name. */
     static String searchText(ModelInfo m) {
         ModelMetadata meta = m.metadata();
         return (m.name() + " " + m.description() + " " + String.join(" ", m.tags()) + " "
-                + (meta.architecture() == null ? "" : meta.architecture())).toLowerCase(Locale.ROOT);
+                + (meta.architecture() == null ? "" : meta.architecture()) + " "
+                + (meta.displayName() == null ? "" : meta.displayName())).toLowerCase(Locale.ROOT);
     }
 }
