@@ -136,6 +136,14 @@ class RegistryEntriesTest {
             assertEquals(0, again.created().size());
             assertEquals(3, again.updated().size());
             assertEquals(1, again.refused().size());
+
+            // A sync from A brings the bytes: the copy takes the entry's place.
+            try (Den a = Den.at(tmp.resolve("a"))) {
+                a.sync(b, List.of("acme/only-in-a"), ProgressListener.NONE);
+            }
+            assertEquals(List.of("acme/only-in-a@2"), b.list().stream().map(ModelInfo::ref)
+                    .filter(r -> r.startsWith("acme/only-in-a")).toList());
+            assertEquals("{\"b\":2}", Files.readString(b.fetch("acme/only-in-a").resolve("config.json")));
         }
     }
 

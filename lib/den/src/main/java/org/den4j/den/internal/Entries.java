@@ -22,7 +22,7 @@ import org.den4j.den.format.MetadataCodec;
  *
  * <p>An entry is a version whose manifest lists no files. Its digest is that of the empty manifest, so
  * entries of different names share it (as two names pushed with the same files share theirs). Files are
- * attached by a push under the entry's name: the push makes a new version, since a version's digest never
+ * attached by a push (or a sync) under the entry's name: the push makes a new version, since a version's digest never
  * changes; the new version inherits the entry's description, tags and metadata where the push gives none,
  * the entry's aliases move to it, and the entry retires as {@code den rm} retires a version.
  */

@@ -137,6 +137,10 @@ public final class Transfer {
             PushResult result = target.registry.commitVersion(model.name(), model.description(), model.tags(),
                     model.metadata(), manifest, parent, 0, 0);
             t.copied.add(result.model().ref());
+            if (result.model().hasFiles() && !result.alreadyPresent()) {
+                // A registry entry without files there (from a registry import) takes the copy's place.
+                new Entries(there, target.registry).attach(result.model());
+            }
             // Aliases that point at this version here point at the copy there.
             for (Map.Entry<String, Integer> alias : registry.aliases(model.name()).entrySet()) {
                 if (alias.getValue() == model.version()) {
