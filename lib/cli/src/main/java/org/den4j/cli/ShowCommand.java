@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.den4j.den.Den;
 import org.den4j.den.FileEntry;
+import org.den4j.den.HardwareRequirements;
 import org.den4j.den.IoSpec;
 import org.den4j.den.Manifest;
 import org.den4j.den.ModelInfo;
@@ -84,6 +85,9 @@ final class ShowCommand extends Subcommand {
             about.row("metrics", m.metrics().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(", ")));
         }
+        if (!m.hardware().isEmpty()) {
+            about.row("hardware", hardware(m.hardware()));
+        }
         if (!m.supportedBackends().isEmpty()) {
             about.row("backends", String.join(", ", m.supportedBackends()));
         }
@@ -101,6 +105,36 @@ final class ShowCommand extends Subcommand {
                     ? ", model_type " + m.hfConfig().get("model_type") : ""));
         }
         m.extra().forEach(about::row);
+    }
+
+    /** For example {@code memory 2048 MiB (4096 recommended), 2 CPU cores, runs on CPU and GPU}. */
+    static String hardware(HardwareRequirements h) {
+        List<String> parts = new java.util.ArrayList<>();
+        figure(parts, "memory", h.minMemoryMb(), h.recommendedMemoryMb(), " MiB");
+        figure(parts, "GPU memory", h.minGpuMemoryMb(), h.recommendedGpuMemoryMb(), " MiB");
+        figure(parts, "CPU cores", h.minCpuCores() == null ? null : h.minCpuCores().longValue(),
+                h.recommendedCpuCores() == null ? null : h.recommendedCpuCores().longValue(), "");
+        if (h.gpuRequired()) {
+            parts.add("needs a GPU");
+        }
+        if (h.supportsCpu() != null || h.supportsGpu() != null) {
+            parts.add("CPU " + yesNo(h.supportsCpu()) + ", GPU " + yesNo(h.supportsGpu()));
+        }
+        if (h.notes() != null) {
+            parts.add(h.notes());
+        }
+        return String.join("; ", parts);
+    }
+
+    private static void figure(List<String> parts, String what, Long min, Long recommended, String unit) {
+        if (min != null || recommended != null) {
+            parts.add(what + " " + (min == null ? "" : min + unit + " min") + (min != null && recommended != null
+                    ? ", " : "") + (recommended == null ? "" : recommended + unit + " recommended"));
+        }
+    }
+
+    private static String yesNo(Boolean b) {
+        return b == null ? "unknown" : b ? "yes" : "no";
     }
 
     private static String io(List<IoSpec> specs) {

@@ -147,6 +147,9 @@ class DenEntriesTest {
         assertEquals(4096, shown.get("metadata").get("hardware").get("recommendedMemoryMb").asInt());
         assertEquals("2024-05-01T12:00:00Z", shown.get("created").asText());
         assertEquals("[]", shown.get("files").toString());
+        String text = cli.den("show", "acme/icd-coder").out();
+        assertTrue(text.contains("memory 2048 MiB min, 4096 MiB recommended; CPU yes, GPU yes"), text);
+        assertTrue(text.contains("ICD coder (MIMIC-IV)") && text.contains("no files: a registry entry"), text);
         Cli.Result fetch = cli.den("fetch", "acme/icd-coder");
         assertEquals(2, fetch.exit(), fetch.toString());
         assertTrue(fetch.err().contains("its source is https://example.org/icd-coder; push the files under "
