@@ -16,13 +16,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", description = {"Imports zip packs (from den export), model directories or Hub models",
-        "(hf:org/name@REV). Prints NAME@VERSION and the digest of each. A pack's own description, tags and",
-        "metadata fill what is not given; a Hub model's come from its config.json and model card.",
-        "With several sources or --from-file, one failure does not stop the others: a summary follows,",
-        "and the exit code is 1 when any failed.",
-        "  den import hf:org/a hf:org/b@v1 --metadata-only   registry entries, no weights downloaded",
-        "  den import --from-file models.txt                 one reference a line, # comments"})
+@Command(name = "import", description = {"Imports zip packs, model directories or Hub models (hf:org/name@REV).",
+        "Prints NAME@VERSION and the digest of each. A zip pack (from den export)",
+        "brings its own description, tags and metadata; a Hub model's come from its",
+        "config.json and model card. With several sources or --from-file, one",
+        "failure does not stop the others: a summary follows, and the exit code is 1",
+        "when any failed. Examples:",
+        "  den import hf:org/a hf:org/b@v1 --metadata-only",
+        "      registry entries without files, no weights downloaded",
+        "  den import --from-file models.txt",
+        "      one reference a line, # comments"})
 final class ImportCommand extends Subcommand {
     @Parameters(arity = "0..*", paramLabel = "FILE.zip|DIR|hf:org/name@REV",
             description = "The zip packs, model directories or Hub models.")
@@ -32,8 +35,8 @@ final class ImportCommand extends Subcommand {
             description = "A file of sources, one a line; blank lines and text after # are ignored.")
     Path fromFile;
 
-    @Option(names = "--metadata-only", description = {"Register Hub models without their files (den register):",
-            "only config.json and README.md are read."})
+    @Option(names = "--metadata-only", description = "Register Hub models without their files (as den "
+            + "register does): only config.json and README.md are read.")
     boolean metadataOnly;
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME",

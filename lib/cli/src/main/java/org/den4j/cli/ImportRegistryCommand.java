@@ -9,10 +9,12 @@ import org.den4j.den.RegistryImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import-registry", description = {"Brings in a registry file (JSON or YAML): den export-registry's "
-        + "or the Python model manager's export.", "A record of a model the den has replaces its description, tags "
-        + "and metadata; a record of a model", "it lacks becomes a registry entry without files (see den register). "
-        + "Prints what it created,", "updated and refused (with why); exits 1 when it refused any record."})
+@Command(name = "import-registry", description = {"Brings in a registry file: entries for models the den lacks.",
+        "The file is JSON or YAML: den export-registry's or the Python model",
+        "manager's export. A record of a model the den has replaces its description,",
+        "tags and metadata; a record of a model it lacks becomes a registry entry",
+        "without files (see den register). Prints what it created, updated and",
+        "refused (with why); exits 1 when it refused any record."})
 final class ImportRegistryCommand extends Subcommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "A registry file: a list of records, {\"models\": "
             + "[...]}, or records by model id.")

@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "push", description = {"Stores a model directory as a new version of NAME.",
         "Prints NAME@VERSION and the digest; content the name already has is not stored again.",
-        "When NAME is a registry entry without files (den register), the push attaches the files: the new",
-        "version takes the entry's description, tags, metadata (where none are given) and aliases, and the",
-        "entry retires."})
+        "When NAME is a registry entry without files (den register), the push attaches",
+        "the files: the new version takes the entry's description, tags, metadata",
+        "(where none are given) and aliases, and the entry retires."})
 final class PushCommand extends Subcommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model directory (every file under it is pushed).")
     Path directory;
@@ -37,9 +37,9 @@ final class PushCommand extends Subcommand {
     String parentRef;
 
     @Option(names = "--metadata", paramLabel = "FILE",
-            description = {"Registry metadata as JSON or YAML: den4j's keys (modelType, displayName, inputs, outputs,",
-                    "metrics, hardware, ...) or the Python model manager's (model_type, model_name, data_type,",
-                    "performance_metrics, hardware_requirements, ...). An unknown key is an error."})
+            description = "Registry metadata as JSON or YAML: den4j's keys (modelType, displayName, inputs, outputs, "
+                    + "metrics, hardware, ...) or the Python model manager's (model_type, model_name, data_type, "
+                    + "performance_metrics, hardware_requirements, ...). An unknown key is an error.")
     Path metadata;
 
     @Option(names = "--follow-symlinks", description = "Push what symbolic links inside the folder point to; "

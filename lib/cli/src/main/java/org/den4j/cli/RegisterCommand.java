@@ -12,17 +12,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "register", description = {"Registers a model the den has no files of: an entry that lists, searches",
-        "and shows like any model, marked as having no files. den fetch of it says where the bytes are;",
-        "a later den push DIR --name NAME attaches them. Prints NAME@VERSION.",
-        "  den register acme/coder --metadata coder.yaml   metadata in den4j's or the Python manager's keys",
-        "  den register hf:org/name@REV                     reads config.json and README.md only, no weights"})
+@Command(name = "register", description = {"Registers a model without its files (an entry without files).",
+        "The entry lists, searches and shows like any model, marked (no files);",
+        "den fetch of it says where the bytes are; a later den push DIR --name NAME",
+        "attaches them. Prints NAME@VERSION. Examples:",
+        "  den register acme/coder --metadata coder.yaml",
+        "      metadata in den4j's keys or the Python model manager's",
+        "  den register hf:org/name@REV",
+        "      reads config.json and README.md only, never the weights"})
 final class RegisterCommand extends Subcommand {
     @Parameters(index = "0", paramLabel = "NAME|hf:org/name@REV", description = "The model name, or a Hub model.")
     String target;
 
-    @Option(names = "--metadata", paramLabel = "FILE", description = {"Registry metadata as JSON or YAML, in den4j's "
-            + "keys or the Python model", "manager's (model_id, model_name, data_type, performance_metrics, ...)."})
+    @Option(names = "--metadata", paramLabel = "FILE", description = "Registry metadata as JSON or YAML, in den4j's "
+            + "keys or the Python model manager's (model_id, model_name, data_type, performance_metrics, ...).")
     Path metadata;
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "The den name of a Hub model (default org/name).")

@@ -54,14 +54,16 @@ final class ShowCommand extends Subcommand {
         about.row("description", model.description());
         metadata(about, model.metadata());
         about.printRows(out);
+        if (!model.hasFiles()) {
+            out.flush();
+            return ok();
+        }
         out.println();
         TextTable files = new TextTable("FILE", ">SIZE", "SHA256");
         for (FileEntry f : manifest.files()) {
             files.row(f.path(), ProgressBar.bytes(f.size()), f.sha256().substring(0, 12));
         }
-        if (model.hasFiles()) {
-            files.print(out);
-        }
+        files.print(out);
         return ok();
     }
 
