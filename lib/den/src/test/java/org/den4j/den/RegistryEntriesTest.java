@@ -148,6 +148,22 @@ class RegistryEntriesTest {
     }
 
     @Test
+    void syncNeverPutsAnEntryOnTopOfFiles() throws Exception {
+        Path dir = DenRoundTripTest.model(tmp.resolve("m"), "config.json", "{}");
+        try (Den a = Den.at(tmp.resolve("a")); Den b = Den.at(tmp.resolve("b"))) {
+            a.register("acme/icd-coder", pythonDoc());
+            b.push(PushRequest.builder(dir, "acme/icd-coder").build());
+            TransferReport report = a.sync(b, List.of(), ProgressListener.NONE);
+            assertEquals(List.of("acme/icd-coder@1"), report.alreadyThere());
+            assertTrue(b.show("acme/icd-coder").hasFiles());
+            try (Den c = Den.at(tmp.resolve("c"))) {
+                assertEquals(List.of("acme/icd-coder@1"), a.sync(c, List.of(), ProgressListener.NONE).copied());
+                assertFalse(c.show("acme/icd-coder").hasFiles());
+            }
+        }
+    }
+
+    @Test
     void versionRecordsStoredBeforeTheNewFieldsStillLoad() throws Exception {
         Path root = tmp.resolve("den");
         String digest;

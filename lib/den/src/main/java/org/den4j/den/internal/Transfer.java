@@ -85,8 +85,11 @@ public final class Transfer {
 
     private void copyModel(ModelInfo model, Transfer target, ProgressListener progress, Counts t) {
         Store there = target.store;
-        Optional<ModelInfo> existing = there.viewOf(model.name()).versionsOf(model.name()).stream()
-                .filter(m -> m.digest().equals(model.digest())).findFirst();
+        List<ModelInfo> versionsThere = there.viewOf(model.name()).versionsOf(model.name());
+        // An entry without files never goes on top of versions there: it would hide their files from a fetch.
+        Optional<ModelInfo> existing = model.hasFiles() || versionsThere.isEmpty()
+                ? versionsThere.stream().filter(m -> m.digest().equals(model.digest())).findFirst()
+                : Optional.of(versionsThere.get(versionsThere.size() - 1));
         if (existing.isPresent()) {
             t.alreadyThere.add(existing.get().ref());
             return;
