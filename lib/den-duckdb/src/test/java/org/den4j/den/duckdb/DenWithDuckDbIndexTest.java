@@ -188,4 +188,23 @@ class DenWithDuckDbIndexTest {
             assertEquals(new ArrayList<>(stats.byTag().keySet()), new ArrayList<>(counts.byTag().keySet()));
         }
     }
+
+    @Test
+    void entriesWithoutFilesAreFoundByDisplayNameAndTypeThroughDuckDb() throws Exception {
+        try (Den den = Den.open(duckdb(tmp.resolve("den")))) {
+            den.register("acme/summarizer", org.den4j.den.MetadataDocument.of(ModelMetadata.builder()
+                    .displayName("Radiology summarizer").inputs(List.of(IoSpec.of("input", DataType.TEXT))).build()));
+            Path dir = Files.createDirectories(tmp.resolve("m"));
+            Files.writeString(dir.resolve("config.json"), "{}");
+            den.push(PushRequest.builder(dir, "acme/other").build());
+            List<ModelInfo> found = den.search(RegistryQuery.builder().text("radiology").input(DataType.TEXT).build());
+            assertEquals(List.of("acme/summarizer@1"), found.stream().map(ModelInfo::ref).toList());
+            assertFalse(found.get(0).hasFiles());
+            // Renaming it in the registry reaches the index too (the fingerprint covers the display name).
+            den.register("acme/summarizer", org.den4j.den.MetadataDocument.of(ModelMetadata.builder()
+                    .displayName("Pathology summarizer").build()));
+            assertEquals(List.of(), den.search(RegistryQuery.builder().text("radiology").build()));
+            assertEquals(1, den.search(RegistryQuery.builder().text("pathology").build()).size());
+        }
+    }
 }
