@@ -358,7 +358,7 @@ class DenCommandTest {
         Cli.Result r = Cli.raw(Map.of(), "--help");
         assertEquals(0, r.exit());
         for (String command : List.of("push", "fetch", "list", "show", "rm", "alias", "search", "tree", "verify", "gc",
-                "export", "import", "stats", "export-registry", "import-registry", "register")) {
+                "export", "import", "stats", "export-registry", "import-registry", "register", "registry")) {
             assertTrue(r.out().contains("\n  " + command + " "), command + " missing from\n" + r.out());
         }
         assertTrue(r.out().contains("Exit codes:\n  0   success\n  1   failure"), r.out());
