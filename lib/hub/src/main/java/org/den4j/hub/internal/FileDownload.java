@@ -10,15 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.den4j.den.ProgressListener;
@@ -409,7 +404,7 @@ public final class FileDownload {
             attempts++;
             IOException drop = null;
             Sink sink = new Sink(t);
-            ScheduledFuture<?> check = watch(sink);
+            ScheduledFuture<?> check = FileBodySink.watch(watchdog, settings.downloadTimeout(), sink);
             try {
                 http.getBytes(meta.location(), t.written, target, info -> t.subscriberFor(info, sink));
             } catch (HubHttpException e) {
@@ -462,17 +457,6 @@ public final class FileDownload {
             }
             Backoff.sleep(STREAM_RETRIES - retries);
         }
-    }
-
-    /** Aborts {@code sink} when no data came for the download timeout: the JDK client has no read timeout. */
-    private ScheduledFuture<?> watch(Sink sink) {
-        long timeout = settings.downloadTimeout().toNanos();
-        long period = Math.max(10, Math.min(1000, settings.downloadTimeout().toMillis() / 4));
-        return watchdog.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - sink.transfer.lastData > timeout) {
-                sink.stall();
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** The state of one file's transfer across its attempts. */
@@ -532,98 +516,46 @@ public final class FileDownload {
      * about 1.5 times the throughput of {@code ofInputStream} with parallel downloads), hashing and reporting
      * on the way.
      */
-    private static final class Sink implements HttpResponse.BodySubscriber<Void> {
+    private static final class Sink extends FileBodySink {
         final Transfer transfer;
-        private final CompletableFuture<Void> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-        private boolean closed;
-        volatile boolean stalled;
 
         Sink(Transfer transfer) {
             this.transfer = transfer;
         }
 
         @Override
-        public CompletionStage<Void> getBody() {
-            return body;
+        void dataArrived() {
+            transfer.lastData = System.nanoTime();
         }
 
         @Override
-        public synchronized void onSubscribe(Flow.Subscription s) {
-            if (closed) {
-                s.cancel();
-                return;
-            }
-            subscription = s;
-            s.request(1);
+        long lastData() {
+            return transfer.lastData;
         }
 
         @Override
-        public synchronized void onNext(List<ByteBuffer> buffers) {
-            if (closed) {
-                return;
-            }
+        boolean write(ByteBuffer buffer) throws IOException {
             Transfer t = transfer;
-            t.lastData = System.nanoTime();
-            try {
-                for (ByteBuffer buffer : buffers) {
-                    int n = buffer.remaining();
-                    if (t.written + n > t.expected) {
-                        t.tooMuch = true;
-                        fail(new IOException("more bytes than announced"));
-                        return;
-                    }
-                    if (t.digest != null) {
-                        t.digest.update(buffer.duplicate());
-                    }
-                    while (buffer.hasRemaining()) {
-                        t.out.write(buffer);
-                    }
-                    t.written += n;
-                    t.progress.advance(n);
-                }
-            } catch (IOException e) {
-                t.diskFailure = e;
-                fail(e);
-                return;
+            int n = buffer.remaining();
+            if (t.written + n > t.expected) {
+                t.tooMuch = true;
+                fail(new IOException("more bytes than announced"));
+                return false;
             }
-            subscription.request(1);
+            if (t.digest != null) {
+                t.digest.update(buffer.duplicate());
+            }
+            while (buffer.hasRemaining()) {
+                t.out.write(buffer);
+            }
+            t.written += n;
+            t.progress.advance(n);
+            return true;
         }
 
         @Override
-        public synchronized void onError(Throwable error) {
-            closed = true;
-            body.completeExceptionally(error);
-        }
-
-        @Override
-        public synchronized void onComplete() {
-            closed = true;
-            body.complete(null);
-        }
-
-        /** The watchdog saw no data for too long: drop the connection, which the downloader resumes. */
-        synchronized void stall() {
-            if (!closed) {
-                stalled = true;
-                fail(new HttpTimeoutException("no data for the download timeout"));
-            }
-        }
-
-        /** No more writes from this answer. */
-        synchronized void close() {
-            closed = true;
-            if (subscription != null && !body.isDone()) {
-                subscription.cancel();
-            }
-        }
-
-        private void fail(IOException e) {
-            closed = true;
-            if (subscription != null) {
-                subscription.cancel();
-            }
-            body.completeExceptionally(e);
+        void diskFailed(IOException e) {
+            transfer.diskFailure = e;
         }
     }
 

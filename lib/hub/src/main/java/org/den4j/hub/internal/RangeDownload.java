@@ -10,15 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -165,7 +162,7 @@ final class RangeDownload {
             long from = start + got;
             ChunkSink sink = new ChunkSink(job, from, end);
             boolean answersProbe = probe && got == 0;
-            ScheduledFuture<?> check = watch(sink);
+            ScheduledFuture<?> check = FileBodySink.watch(watchdog, settings.downloadTimeout(), sink);
             IOException drop = null;
             try {
                 http.getBytes(job.meta.location(), from, end, target, info -> {
@@ -233,17 +230,6 @@ final class RangeDownload {
         }).orElse(false);
     }
 
-    /** Aborts {@code sink} when no data came for the download timeout, as the single stream does. */
-    private ScheduledFuture<?> watch(ChunkSink sink) {
-        long timeout = settings.downloadTimeout().toNanos();
-        long period = Math.max(10, Math.min(1000, settings.downloadTimeout().toMillis() / 4));
-        return watchdog.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - sink.lastData > timeout) {
-                sink.stall();
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
-    }
-
     /** What the chunks of one file share. */
     private static final class Job {
         final FileChannel out;
@@ -270,19 +256,15 @@ final class RangeDownload {
      * Writes one answer's body at its offsets in the file. A refused answer (not the range asked for) is
      * cancelled as soon as it is subscribed, so its connection closes without reading the body.
      */
-    private static final class ChunkSink implements HttpResponse.BodySubscriber<Void> {
+    private static final class ChunkSink extends FileBodySink {
         private final Job job;
         private final long end;
-        private final CompletableFuture<Void> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-        private boolean closed;
         private long position;
         // Read by the fetching thread after close(); the lock orders the writes before.
         long written;
         String refused;
         IOException diskFailure;
-        volatile boolean stalled;
-        volatile long lastData = System.nanoTime();
+        private volatile long lastData = System.nanoTime();
 
         ChunkSink(Job job, long from, long end) {
             this.job = job;
@@ -291,83 +273,40 @@ final class RangeDownload {
         }
 
         @Override
-        public CompletionStage<Void> getBody() {
-            return body;
+        boolean refuseBody() {
+            return refused != null;
         }
 
         @Override
-        public synchronized void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (closed || refused != null) {
-                closed = true;
-                s.cancel();
-                body.complete(null);
-                return;
-            }
-            s.request(1);
-        }
-
-        @Override
-        public synchronized void onNext(List<ByteBuffer> buffers) {
-            if (closed) {
-                return;
-            }
+        void dataArrived() {
             lastData = System.nanoTime();
-            try {
-                for (ByteBuffer buffer : buffers) {
-                    int n = buffer.remaining();
-                    if (position + n > end + 1) {
-                        fail(new IOException("more bytes than the range " + (position - written) + "-" + end));
-                        return;
-                    }
-                    long at = position;
-                    while (buffer.hasRemaining()) {
-                        at += job.out.write(buffer, at);
-                    }
-                    position += n;
-                    written += n;
-                    job.progress.advance(n);
-                }
-            } catch (IOException e) {
-                diskFailure = e;
-                fail(e);
-                return;
-            }
-            subscription.request(1);
         }
 
         @Override
-        public synchronized void onError(Throwable error) {
-            closed = true;
-            body.completeExceptionally(error);
+        long lastData() {
+            return lastData;
         }
 
         @Override
-        public synchronized void onComplete() {
-            closed = true;
-            body.complete(null);
+        boolean write(ByteBuffer buffer) throws IOException {
+            int n = buffer.remaining();
+            if (position + n > end + 1) {
+                fail(new IOException("more bytes than the range " + (position - written) + "-" + end));
+                return false;
+            }
+            long at = position;
+            while (buffer.hasRemaining()) {
+                at += job.out.write(buffer, at);
+            }
+            position += n;
+            written += n;
+            job.progress.advance(n);
+            return true;
         }
 
-        synchronized void stall() {
-            if (!closed) {
-                stalled = true;
-                fail(new HttpTimeoutException("no data for the download timeout"));
-            }
-        }
-
-        synchronized void close() {
-            closed = true;
-            if (subscription != null && !body.isDone()) {
-                subscription.cancel();
-            }
-        }
-
-        private void fail(IOException e) {
-            closed = true;
-            if (subscription != null) {
-                subscription.cancel();
-            }
-            body.completeExceptionally(e);
+        @Override
+        void diskFailed(IOException e) {
+            diskFailure = e;
         }
     }
 }
