@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.den4j.bench.ApiBenchmark;
 import org.den4j.bench.BenchReport;
 import org.den4j.bench.BenchRunOptions;
+import org.den4j.bench.FailOnMissOption;
 import org.den4j.command.Commands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +47,9 @@ class bench_api implements Callable<Integer> {
     @Mixin
     BenchRunOptions run;
 
+    @Mixin
+    FailOnMissOption report;
+
     @Override
     public Integer call() {
         ApiBenchmark.Builder b = ApiBenchmark.builder().log(System.err).workDir(run.workDir());
@@ -57,8 +61,8 @@ class bench_api implements Callable<Integer> {
         if (swaps != null) {
             b.swaps(swaps);
         }
-        BenchReport report = b.lmCoder(lmCoder).build().run();
-        return run.print(report);
+        BenchReport result = b.lmCoder(lmCoder).build().run();
+        return report.print(result);
     }
 
     public static void main(String... args) {

@@ -49,4 +49,20 @@ public final class BenchRunOptions {
     public boolean keep() {
         return keep;
     }
+
+    /**
+     * Sets these options on a sized benchmark's builder: its quick size with {@code --quick}, then {@code sizeMiB}
+     * where the command's size option was given (null: not given), the repeats, the work directory and keep.
+     *
+     * @return {@code builder}, for the command's own options
+     */
+    public <B extends SizedBenchmarkBuilder<B>> B applyTo(B builder, Integer sizeMiB) {
+        if (quick) {
+            builder.quick();
+        }
+        if (sizeMiB != null) {
+            builder.sizeMiB(sizeMiB);
+        }
+        return builder.repeats(repeats()).workDir(workDir).keep(keep);
+    }
 }

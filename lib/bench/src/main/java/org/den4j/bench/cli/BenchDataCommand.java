@@ -1,25 +1,20 @@
 package org.den4j.bench.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.den4j.bench.BenchReport;
 import org.den4j.bench.BenchRunOptions;
 import org.den4j.bench.DataBenchmark;
-import org.den4j.bench.FailOnMissOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code bench-data} command; the script {@code scripts/bench_data.java} runs it. */
-@Command(name = "bench-data", mixinStandardHelpOptions = true, version = "bench-data 0.1.0",
+@Command(name = "bench-data", version = "bench-data 0.1.0",
         description = {"Measures the data pipeline on a synthetic MIMIC-IV: prepare-mimic against DuckDB's own "
                 + "read_csv of the same files in the same run (target within 1.5x), tokenization on 2 threads "
                 + "against 1 (target >= 1.6x faster), and synth-mimic and prepare-tokens for information.",
-                "Progress goes to stderr, the table to stdout."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the benchmark ran (targets missed too, unless --fail-on-miss)",
-                "1:it failed, or --fail-on-miss and a target was missed", "2:invalid options"})
-public final class BenchDataCommand implements Callable<Integer> {
+                "Progress goes to stderr, the table to stdout."})
+public final class BenchDataCommand extends BenchCommand {
     @Option(names = {"-n", "--admissions"}, paramLabel = "N", description = "About N admissions (default: 100000; "
             + "5000 with --quick).")
     Integer admissions;
@@ -35,11 +30,8 @@ public final class BenchDataCommand implements Callable<Integer> {
     @Mixin
     BenchRunOptions run;
 
-    @Mixin
-    FailOnMissOption report;
-
     @Override
-    public Integer call() {
+    BenchReport measure() {
         DataBenchmark.Builder builder = DataBenchmark.builder();
         if (run.quick()) {
             builder.quick();
@@ -53,7 +45,6 @@ public final class BenchDataCommand implements Callable<Integer> {
         if (tokenizeExamples != null) {
             builder.tokenizeExamples(tokenizeExamples);
         }
-        BenchReport result = builder.tokenizer(tokenizer).workDir(run.workDir()).keep(run.keep()).build().run();
-        return report.print(result);
+        return builder.tokenizer(tokenizer).workDir(run.workDir()).keep(run.keep()).build().run();
     }
 }

@@ -1,25 +1,20 @@
 package org.den4j.bench.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.den4j.bench.BenchReport;
 import org.den4j.bench.BenchRunOptions;
 import org.den4j.bench.DenBenchmark;
-import org.den4j.bench.FailOnMissOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code bench-den} command; the script {@code scripts/bench_den.java} runs it. */
-@Command(name = "bench-den", mixinStandardHelpOptions = true, version = "bench-den 0.1.0",
+@Command(name = "bench-den", version = "bench-den 0.1.0",
         description = {"Measures the den against cp and sha256sum run in the same session, and prints a table "
                 + "with the issue's targets: push throughput, fetch of a stored model, derivative storage, and "
                 + "list and tag search over many models.",
-                "Progress goes to stderr, the table to stdout."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the benchmark ran (targets missed too, unless --fail-on-miss)",
-                "1:it failed, or --fail-on-miss and a target was missed", "2:invalid options"})
-public final class BenchDenCommand implements Callable<Integer> {
+                "Progress goes to stderr, the table to stdout."})
+public final class BenchDenCommand extends BenchCommand {
     @Option(names = {"-s", "--size-mib"}, paramLabel = "MIB", description = "Large model size in MiB (default: 1024; "
             + "64 with --quick).")
     Integer sizeMiB;
@@ -41,23 +36,12 @@ public final class BenchDenCommand implements Callable<Integer> {
     @Mixin
     BenchRunOptions run;
 
-    @Mixin
-    FailOnMissOption report;
-
     @Override
-    public Integer call() {
-        DenBenchmark.Builder builder = DenBenchmark.builder();
-        if (run.quick()) {
-            builder.quick();
-        }
-        if (sizeMiB != null) {
-            builder.sizeMiB(sizeMiB);
-        }
+    BenchReport measure() {
+        DenBenchmark.Builder builder = run.applyTo(DenBenchmark.builder(), sizeMiB);
         if (models != null) {
             builder.models(models);
         }
-        BenchReport result = builder.repeats(run.repeats()).workDir(run.workDir()).keep(run.keep())
-                .registryDen(registryDen).warmup(!noWarmup).freshJvm(!noFreshJvm).build().run();
-        return report.print(result);
+        return builder.registryDen(registryDen).warmup(!noWarmup).freshJvm(!noFreshJvm).build().run();
     }
 }

@@ -1,25 +1,19 @@
 package org.den4j.bench.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.den4j.bench.BenchReport;
 import org.den4j.bench.ExportBenchmark;
-import org.den4j.bench.FailOnMissOption;
 import org.den4j.lm.kit.KitSize;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code bench-export} command; the script {@code scripts/bench_export.java} runs it. */
-@Command(name = "bench-export", mixinStandardHelpOptions = true, version = "bench-export 0.1.0",
+@Command(name = "bench-export", version = "bench-export 0.1.0",
         description = {"Measures den4j's greedy generation (DJL/PyTorch, CPU, float32) against llama.cpp on the "
                 + "same model exported to an F32 GGUF: same prompt, same new tokens, same threads; prints tokens/s "
                 + "and the ratio with the aim (>= 0.5x).",
-                "Progress goes to stderr, the table to stdout."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the benchmark ran (targets missed too, unless --fail-on-miss)",
-                "1:it failed, or --fail-on-miss and a target was missed", "2:invalid options"})
-public final class BenchExportCommand implements Callable<Integer> {
+                "Progress goes to stderr, the table to stdout."})
+public final class BenchExportCommand extends BenchCommand {
     @Option(names = "--size", defaultValue = "small", paramLabel = "quick|small",
             description = "Kit size of the random model built for the run (default: ${DEFAULT-VALUE}).")
     String size;
@@ -42,11 +36,8 @@ public final class BenchExportCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Quick size and 32 new tokens, for CI.")
     boolean quick;
 
-    @Mixin
-    FailOnMissOption report;
-
     @Override
-    public Integer call() {
+    BenchReport measure() {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         // PyTorch reads its thread counts when DJL's engine starts, which has not happened yet
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(n));
@@ -56,7 +47,6 @@ public final class BenchExportCommand implements Callable<Integer> {
         if (model != null) {
             builder.model(model);
         }
-        BenchReport result = builder.build().run();
-        return report.print(result);
+        return builder.build().run();
     }
 }

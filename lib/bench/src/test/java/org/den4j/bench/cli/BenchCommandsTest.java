@@ -50,6 +50,10 @@ class BenchCommandsTest {
             Run help = run(command, "--help");
             assertEquals(0, help.exit(), name);
             assertTrue(help.out().contains("Exit codes:"), name + help.out());
+            assertTrue(help.out().contains("-V, --version"), name + help.out());
+            String usage = name.equals("bench-agent") ? "2   invalid options, or no agent jar" : "2   invalid options"
+                    + System.lineSeparator();
+            assertTrue(help.out().contains(usage), name + help.out());
         }
         for (Object command : new Object[] {new BenchDataCommand(), new BenchDenCommand(), new BenchHubCommand(),
             new BenchRemoteCommand(), new BenchServeCommand()}) {
