@@ -39,7 +39,6 @@ import org.den4j.data.MimicImport;
 import org.den4j.data.MimicVersion;
 import org.den4j.data.SyntheticMimic;
 import org.den4j.den.Den;
-import org.den4j.den.io.FileTree;
 import org.den4j.serve.api.CoderApiServer;
 import org.den4j.serve.api.InferenceConfig;
 
@@ -86,11 +85,8 @@ public final class ApiBenchmark {
 
     /** Trains the coder, times it in-process and over HTTP, swaps it under load, and returns the report. */
     public BenchReport run() {
-        long started = System.nanoTime();
-        Path dir = null;
-        try {
-            dir = workDir == null ? Files.createTempDirectory("den4j-bench-api-")
-                    : Files.createTempDirectory(Files.createDirectories(workDir), "den4j-bench-api-");
+        try (BenchRun run = BenchRun.start(workDir, "den4j-bench-api-", false, m -> log.println("bench-api: " + m))) {
+            Path dir = run.work();
             log.println("bench-api: synthetic MIMIC-IV, " + patients + " patients");
             SyntheticMimic.builder(MimicVersion.MIMIC_IV).patients(patients).seed(7).build().write(dir.resolve("mimic"));
             MimicImport mimic = MimicImport.builder(dir.resolve("mimic"), MimicVersion.MIMIC_IV)
@@ -149,17 +145,9 @@ public final class ApiBenchmark {
                             + "robin; %s s per level; concurrency %s; %d processors; load average at the end %s",
                             patients, notes.size(), duration.toMillis() / 1000.0, String.join(", ", levels),
                             Runtime.getRuntime().availableProcessors(), load));
-            return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
+            return new BenchReport(header, rows, run.elapsed());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (dir != null) {
-                try {
-                    FileTree.delete(dir);
-                } catch (IOException e) {
-                    log.println("bench-api: could not delete " + dir + ": " + e);
-                }
-            }
         }
     }
 
@@ -400,12 +388,10 @@ public final class ApiBenchmark {
         }
     }
 
+    /** The one-minute load average as /proc/loadavg writes it, or n/a where the system does not say. */
     private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0];
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
+        double load = BenchRun.loadAverage();
+        return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load);
     }
 
     /** Builds an {@link ApiBenchmark}. */

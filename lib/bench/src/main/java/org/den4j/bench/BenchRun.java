@@ -78,7 +78,12 @@ final class BenchRun implements AutoCloseable {
             lines.add(String.format(Locale.ROOT, "load average %.1f at the start, %.1f at the end, on %d cores", before,
                     loadAverage(), Runtime.getRuntime().availableProcessors()));
         }
-        return new BenchReport(lines, rows, Duration.ofNanos(System.nanoTime() - started));
+        return new BenchReport(lines, rows, elapsed());
+    }
+
+    /** The time since {@link #start}, for a report whose header says the load itself. */
+    Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     /** The system load average over the last minute, or a negative value where the system does not say. */

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +18,6 @@ import java.util.Locale;
 import java.util.Random;
 import org.den4j.bench.Measurement.Verdict;
 import org.den4j.den.ProgressListener;
-import org.den4j.den.io.FileTree;
 import org.den4j.lm.GenerationConfig;
 import org.den4j.lm.Generator;
 import org.den4j.lm.LanguageModel;
@@ -76,11 +74,8 @@ public final class ExportBenchmark {
      * @throws IllegalArgumentException when the model folder does not exist
      */
     public BenchReport run() {
-        long started = System.nanoTime();
-        Path dir = null;
-        try {
-            dir = workDir == null ? Files.createTempDirectory("den4j-bench-export-")
-                    : Files.createTempDirectory(Files.createDirectories(workDir), "den4j-bench-export-");
+        try (BenchRun run = BenchRun.start(workDir, "den4j-bench-export-", false, message -> { })) {
+            Path dir = run.work();
             Path modelDir = model;
             if (modelDir == null) {
                 modelDir = dir.resolve("model");
@@ -109,11 +104,9 @@ public final class ExportBenchmark {
                             + "%d threads each; prompt: \"%s\"", model == null ? "kit size " + size.name()
                             + ", random weights" : model.toString(), config.parameterCount(), config.hiddenSize(),
                             config.numHiddenLayers(), config.vocabSize(), threads, PROMPT));
-            return new BenchReport(header, rows, Duration.ofNanos(System.nanoTime() - started));
+            return new BenchReport(header, rows, run.elapsed());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            FileTree.deleteQuietly(dir);
         }
     }
 
