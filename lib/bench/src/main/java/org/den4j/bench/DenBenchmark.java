@@ -9,8 +9,6 @@ import static org.den4j.bench.Samples.sum;
 import static org.den4j.bench.Samples.verdict;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,7 +59,7 @@ import org.den4j.den.io.FileTree;
  * means a den instance or JVM that has not read the registry yet, not a cold disk. It is not a unit
  * test: it asserts nothing and only reports.
  */
-public final class DenBenchmark {
+public final class DenBenchmark extends SizedBenchmark {
     /** Shards of the large model: changing one of them changes 5% of its bytes. */
     public static final int SHARDS = 20;
     /** The model size. */
@@ -99,33 +97,23 @@ public final class DenBenchmark {
      * was reinstalled meanwhile (as {@code ./jbang} does when the library changes).
      */
     private static final String PROBE_CLASS = RegistryProbe.class.getName();
-    private static final long MIB = 1L << 20;
     private static final String BASE = "bench/base";
     private static final String DERIVATIVE = "bench/base-finetuned";
     private static final int FETCH_CALLS = 21;
     private static final int REGISTRY_CALLS = 11;
     private static final int FRESH_DENS = 3;
 
-    private final int sizeMiB;
     private final int models;
-    private final int repeats;
-    private final Path workParent;
-    private final boolean keep;
     private final boolean warmup;
     private final boolean freshJvm;
     private final Path registryDen;
-    private final PrintStream log;
 
     private DenBenchmark(Builder b) {
-        this.sizeMiB = b.sizeMiB;
+        super(b);
         this.models = b.models;
-        this.repeats = b.repeats;
-        this.workParent = b.workDir;
-        this.keep = b.keep;
         this.warmup = b.warmup;
         this.freshJvm = b.freshJvm;
         this.registryDen = b.registryDen;
-        this.log = b.log;
     }
 
     /** A builder with the sizes: 1024 MiB and 10,000 models. */
@@ -135,8 +123,7 @@ public final class DenBenchmark {
 
     /** A builder holding this benchmark's settings. */
     public Builder toBuilder() {
-        return builder().sizeMiB(sizeMiB).models(models).repeats(repeats).workDir(workParent).keep(keep)
-                .warmup(warmup).freshJvm(freshJvm).registryDen(registryDen).log(log);
+        return copyTo(builder()).models(models).warmup(warmup).freshJvm(freshJvm).registryDen(registryDen);
     }
 
     /**
@@ -280,7 +267,7 @@ public final class DenBenchmark {
         log("derivative: one shard of " + SHARDS + " changed, the rest shared with its parent");
         Path derived = work.resolve("model-finetuned");
         Files.createDirectories(derived);
-        String changedShard = shardName(SHARDS / 2);
+        String changedShard = RandomData.shardName(SHARDS / 2, SHARDS);
         for (Path f : FileTree.files(source)) {
             String name = f.getFileName().toString();
             if (!name.equals(changedShard) && !name.equals("config.json")) {
@@ -315,21 +302,12 @@ public final class DenBenchmark {
     private void writeModel(Path dir, long seed) throws IOException {
         Files.createDirectories(dir);
         RandomData random = new RandomData(seed);
-        long total = sizeMiB * MIB;
-        long shard = total / SHARDS;
-        for (int i = 0; i < SHARDS; i++) {
-            long size = i == SHARDS - 1 ? total - shard * (SHARDS - 1) : shard;
-            random.write(dir.resolve(shardName(i)), size);
-        }
+        random.writeShards(dir, sizeMiB * MIB, SHARDS);
         Files.writeString(dir.resolve("config.json"), config("base"));
         Files.writeString(dir.resolve("generation_config.json"),
                 "{\n  \"bos_token_id\": 1,\n  \"eos_token_id\": 2\n}\n");
         Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\", "
                 + "\"vocab\": {\"" + random.hex(4000) + "\": 0}}}\n");
-    }
-
-    private static String shardName(int i) {
-        return String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, SHARDS);
     }
 
     private static String config(String name) {
@@ -584,14 +562,6 @@ public final class DenBenchmark {
         if (!ok) {
             throw new IllegalStateException("Den benchmark sanity check failed: " + message.get());
         }
-    }
-
-    private void log(String message) {
-        log.println("[bench] " + message);
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 
     /** Builds a {@link DenBenchmark}; the defaults are the sizes. */

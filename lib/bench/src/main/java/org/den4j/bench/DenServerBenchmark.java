@@ -6,8 +6,6 @@ import static org.den4j.bench.Samples.median;
 import static org.den4j.bench.Samples.verdict;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +48,7 @@ import org.den4j.serve.den.DenServer;
  * <p>Timings are medians of {@code repeats} runs whose order alternates; the served blobs are in the
  * page cache for both sides. It is not a unit test: it asserts nothing and only reports.
  */
-public final class DenServerBenchmark {
+public final class DenServerBenchmark extends SizedBenchmark {
     /** Shards of the model. */
     public static final int SHARDS = 4;
     /** The default model size. */
@@ -65,25 +63,15 @@ public final class DenServerBenchmark {
     /** Every row a run produces, in order. */
     public static final List<String> ROWS = List.of(FETCH, FETCH_CACHED, FETCH_WARM, PUSH);
 
-    private static final long MIB = 1L << 20;
     private static final String MODEL = "bench/served-model";
     private static final String TOKEN = "bench-writer-token";
     private static final int WARM_CALLS = 5;
 
-    private final int sizeMiB;
-    private final int repeats;
-    private final Path workParent;
-    private final boolean keep;
     private final boolean warmup;
-    private final PrintStream log;
 
     private DenServerBenchmark(Builder b) {
-        this.sizeMiB = b.sizeMiB;
-        this.repeats = b.repeats;
-        this.workParent = b.workDir;
-        this.keep = b.keep;
+        super(b);
         this.warmup = b.warmup;
-        this.log = b.log;
     }
 
     /** A builder with the default size: 1024 MiB. */
@@ -93,7 +81,7 @@ public final class DenServerBenchmark {
 
     /** A builder holding this benchmark's settings. */
     public Builder toBuilder() {
-        return builder().sizeMiB(sizeMiB).repeats(repeats).workDir(workParent).keep(keep).warmup(warmup).log(log);
+        return copyTo(builder()).warmup(warmup);
     }
 
     /**
@@ -128,13 +116,7 @@ public final class DenServerBenchmark {
         Path source = work.resolve("model");
         Files.createDirectories(source);
         log(String.format(Locale.ROOT, "writing a %d MiB model in %d shards (random bytes)", sizeMiB, SHARDS));
-        RandomData random = new RandomData(7);
-        long total = sizeMiB * MIB;
-        long each = total / SHARDS;
-        for (int i = 0; i < SHARDS; i++) {
-            random.write(source.resolve(String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, SHARDS)),
-                    i == SHARDS - 1 ? total - each * (SHARDS - 1) : each);
-        }
+        new RandomData(7).writeShards(source, sizeMiB * MIB, SHARDS);
         Files.writeString(source.resolve("config.json"), "{\"model_type\": \"qwen2\"}\n");
         long bytes = FileTree.size(source);
         boolean haveCurl = Commands.which("curl").isPresent();
@@ -301,14 +283,6 @@ public final class DenServerBenchmark {
         if (!ok) {
             throw new IllegalStateException("Den server benchmark sanity check failed: " + message.get());
         }
-    }
-
-    private void log(String message) {
-        log.println("[bench] " + message);
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 
     /** Builds a {@link DenServerBenchmark}; the defaults are 1024 MiB and 3 runs. */

@@ -8,8 +8,6 @@ import static org.den4j.bench.Samples.median;
 import static org.den4j.bench.Samples.verdict;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +58,7 @@ import org.den4j.hub.testhub.RecordedRequest;
  * {@code sync} runs, untimed, before each timed download. The page cache holds the served files for both
  * sides. It is not a unit test: it asserts nothing and only reports.
  */
-public final class HubBenchmark {
+public final class HubBenchmark extends SizedBenchmark {
     /** Files in the served repository. */
     public static final int FILES = 8;
     /** The repository size. */
@@ -86,28 +84,18 @@ public final class HubBenchmark {
     /** Connections per file for the range rows (HubSettings' default). */
     static final int RANGE_CONNECTIONS = HubSettings.DEFAULT_RANGE_CONNECTIONS;
 
-    private static final long MIB = 1L << 20;
     private static final String REPO = "bench/hub-model";
     private static final int CACHED_CALLS = 5;
     /** The served files, without the repository's {@code .gitattributes}. */
     private static final List<String> ALLOW = List.of("*.safetensors");
 
-    private final int sizeMiB;
-    private final int repeats;
-    private final Path workParent;
-    private final boolean keep;
     private final boolean warmup;
-    private final PrintStream log;
     private final long paceBytesPerSecond;
 
     private HubBenchmark(Builder b) {
+        super(b);
         this.paceBytesPerSecond = b.paceBytesPerSecond;
-        this.sizeMiB = b.sizeMiB;
-        this.repeats = b.repeats;
-        this.workParent = b.workDir;
-        this.keep = b.keep;
         this.warmup = b.warmup;
-        this.log = b.log;
     }
 
     /** A builder with the size: 1024 MiB. */
@@ -117,8 +105,7 @@ public final class HubBenchmark {
 
     /** A builder holding this benchmark's settings. */
     public Builder toBuilder() {
-        return builder().sizeMiB(sizeMiB).repeats(repeats).workDir(workParent).keep(keep).warmup(warmup).log(log)
-                .paceBytesPerSecond(paceBytesPerSecond);
+        return copyTo(builder()).warmup(warmup).paceBytesPerSecond(paceBytesPerSecond);
     }
 
     /**
@@ -164,14 +151,8 @@ public final class HubBenchmark {
         Files.createDirectories(source);
         log(String.format(Locale.ROOT, "writing %d MiB in %d files (random bytes)", sizeMiB, FILES));
         Map<String, Path> files = new LinkedHashMap<>();
-        RandomData random = new RandomData(4);
-        long total = sizeMiB * MIB;
-        long each = total / FILES;
-        for (int i = 0; i < FILES; i++) {
-            String name = String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, FILES);
-            Path file = source.resolve(name);
-            random.write(file, i == FILES - 1 ? total - each * (FILES - 1) : each);
-            files.put(name, file);
+        for (Path file : new RandomData(4).writeShards(source, sizeMiB * MIB, FILES)) {
+            files.put(file.getFileName().toString(), file);
         }
         long bytes = FileTree.size(source);
 
@@ -384,14 +365,6 @@ public final class HubBenchmark {
         if (!ok) {
             throw new IllegalStateException("Hub benchmark sanity check failed: " + message.get());
         }
-    }
-
-    private void log(String message) {
-        log.println("[bench] " + message);
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 
     /** A timed action of one side of a comparison. */

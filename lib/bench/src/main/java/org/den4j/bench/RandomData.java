@@ -6,6 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Seeded pseudo-random bytes, fast enough to write gigabytes: nothing in them compresses or
@@ -59,6 +62,26 @@ final class RandomData {
                 }
             }
         }
+    }
+
+    /**
+     * Writes {@code total} bytes as {@code shards} files {@link #shardName named} like a model's weights, the last
+     * taking the remainder, and returns them in order.
+     */
+    List<Path> writeShards(Path dir, long total, int shards) throws IOException {
+        List<Path> files = new ArrayList<>();
+        long each = total / shards;
+        for (int i = 0; i < shards; i++) {
+            Path file = dir.resolve(shardName(i, shards));
+            write(file, i == shards - 1 ? total - each * (shards - 1) : each);
+            files.add(file);
+        }
+        return files;
+    }
+
+    /** The name of weight shard {@code index} (from 0) of {@code shards}: {@code model-00001-of-00004.safetensors}. */
+    static String shardName(int index, int shards) {
+        return String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", index + 1, shards);
     }
 
     /** {@code length} random lower-case hex characters, for text files that must differ. */

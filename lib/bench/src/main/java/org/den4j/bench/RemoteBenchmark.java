@@ -5,7 +5,6 @@ import static org.den4j.bench.Samples.median;
 import static org.den4j.bench.Samples.verdict;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Timings are medians of {@code repeats} runs whose order alternates. s3proxy serves the objects from
  * its files, which the page cache holds for both sides. It asserts nothing and only reports.
  */
-public final class RemoteBenchmark {
+public final class RemoteBenchmark extends SizedBenchmark {
     /** Weight shards in the model. */
     public static final int SHARDS = 4;
     /** The model size. */
@@ -75,22 +74,11 @@ public final class RemoteBenchmark {
     /** Every row a run produces, in order. */
     public static final List<String> ROWS = List.of(COLD_FETCH, WARM_FETCH, PUSH_FINETUNE, PUSH_BASE);
 
-    private static final long MIB = 1L << 20;
     private static final int WARM_FETCHES = 7;
     private static final long ADAPTER_BYTES = 8 * MIB;
 
-    private final int sizeMiB;
-    private final int repeats;
-    private final Path workDir;
-    private final boolean keep;
-    private final PrintStream log;
-
     private RemoteBenchmark(Builder b) {
-        this.sizeMiB = b.sizeMiB;
-        this.repeats = b.repeats;
-        this.workDir = b.workDir;
-        this.keep = b.keep;
-        this.log = b.log;
+        super(b);
     }
 
     /** A builder with the defaults: 1 GiB, 3 repeats. */
@@ -105,7 +93,7 @@ public final class RemoteBenchmark {
      * @throws UncheckedIOException when the work directory cannot be used
      */
     public BenchReport run() {
-        try (BenchRun run = BenchRun.start(workDir, "bench-remote-", keep, m -> log.println("bench-remote: " + m));
+        try (BenchRun run = BenchRun.start(workParent, "bench-remote-", keep, m -> log.println("bench-remote: " + m));
                 LocalS3 s3 = LocalS3.start(run.work().resolve("s3"))) {
             s3.createBucket("bench");
             run.startMeasuring();
@@ -130,8 +118,7 @@ public final class RemoteBenchmark {
         Files.createDirectories(base);
         long shard = total / SHARDS;
         for (int i = 0; i < SHARDS; i++) {
-            new RandomData(100 + i).write(base.resolve(String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors",
-                    i + 1, SHARDS)), shard);
+            new RandomData(100 + i).write(base.resolve(RandomData.shardName(i, SHARDS)), shard);
         }
         Files.writeString(base.resolve("config.json"), "{\"model_type\": \"qwen2\", \"bench\": true}");
         long modelBytes = shard * SHARDS + Files.size(base.resolve("config.json"));
