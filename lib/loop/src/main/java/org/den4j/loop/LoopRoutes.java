@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.den4j.serve.HttpEndpoint;
 
 /** The loop server's HTTP routes; see {@link LoopServer} for the contract. */
 final class LoopRoutes {
@@ -55,13 +56,7 @@ final class LoopRoutes {
     }
 
     Javalin create() {
-        Javalin app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
-            config.http.maxRequestSize = MAX_JSON;
-            config.router.ignoreTrailingSlashes = true;
-            config.jsonMapper(new JavalinJackson(json, false));
-        });
+        Javalin app = HttpEndpoint.javalin(MAX_JSON, config -> config.jsonMapper(new JavalinJackson(json, false)));
         app.before(ctx -> ctx.attribute("den4j.start", System.nanoTime()));
         app.after(this::record);
 

@@ -1,7 +1,6 @@
 package org.den4j.loop;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -9,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import org.den4j.den.Den;
+import org.den4j.serve.HttpEndpoint;
 
 /**
  * The feedback-loop server: what {@code ./jbang loop serve} runs.
@@ -38,12 +37,11 @@ public final class LoopServer implements AutoCloseable {
     private final Champions champions;
     private final Worker worker;
     private final Uploads uploads;
-    private final Javalin app;
-    private final URI url;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final HttpEndpoint endpoint;
 
     private LoopServer(Builder b) {
         this.db = LoopDatabase.open(b.location, b.poolSize);
+        LoopRoutes routes;
         try {
             ObjectMapper json = LoopJson.mapper();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -59,16 +57,19 @@ public final class LoopServer implements AutoCloseable {
             observations.onJobQueued(id -> worker.wake());
             this.uploads = new Uploads(db, queue, champions, json, b.workDirectory.resolve("uploads"), b.maxUploadBytes,
                     2, worker.name());
-            LoopRoutes routes = new LoopRoutes(db, json, registry, new Tenants(db), new LabelSets(db, b.algorithms), observations,
+            routes = new LoopRoutes(db, json, registry, new Tenants(db), new LabelSets(db, b.algorithms), observations,
                     queue, new Models(db, json, b.den), training, uploads, b.rateLimit);
-            this.app = routes.create().start(b.host, b.port);
         } catch (RuntimeException e) {
             db.close();
             throw new LoopException("The loop server cannot start on " + b.host + ":" + b.port + ": " + e.getMessage()
                     + " (choose another --port; 0 picks a free one)", e);
         }
-        String host = b.host.equals("0.0.0.0") ? "127.0.0.1" : b.host;
-        this.url = URI.create("http://" + host + ":" + app.port());
+        try {
+            this.endpoint = HttpEndpoint.start(routes.create(), b.host, b.port, "The loop server", LoopException::new);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** A server on the database at {@code location} that keeps its models in {@code den}. */
@@ -78,12 +79,12 @@ public final class LoopServer implements AutoCloseable {
 
     /** The base URL, for example {@code http://127.0.0.1:8080}. */
     public URI url() {
-        return url;
+        return endpoint.url();
     }
 
     /** The port it listens on. */
     public int port() {
-        return app.port();
+        return endpoint.port();
     }
 
     /** Its database (do not close it; closing the server does). */
@@ -98,21 +99,21 @@ public final class LoopServer implements AutoCloseable {
 
     /** Blocks until {@link #close()}. */
     public void join() throws InterruptedException {
-        stopped.await();
+        endpoint.join();
     }
 
     /** Stops HTTP, the uploads, the workers and the listener, then closes the database. */
     @Override
     public void close() {
-        try {
-            app.stop();
-            uploads.close();
-            worker.close();
-            champions.close();
-        } finally {
-            db.close();
-            stopped.countDown();
-        }
+        endpoint.close(() -> {
+            try {
+                uploads.close();
+                worker.close();
+                champions.close();
+            } finally {
+                db.close();
+            }
+        });
     }
 
     /** Builds a {@link LoopServer}. */

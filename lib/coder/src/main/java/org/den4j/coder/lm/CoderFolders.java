@@ -1,7 +1,11 @@
 package org.den4j.coder.lm;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
@@ -10,9 +14,42 @@ import org.den4j.coder.CoderException;
 import org.den4j.coder.CoderInputException;
 import org.den4j.den.io.FileTree;
 
-/** Writing a coder folder beside its target and moving it into place, so a failed run leaves nothing half-written. */
+/**
+ * Coder folders: the JSON settings files of their kind, and writing a folder beside its target and moving it into
+ * place, so a failed run leaves nothing half-written.
+ */
 final class CoderFolders {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     private CoderFolders() {
+    }
+
+    /**
+     * Reads {@code fileName} of a coder folder of {@code kind} as {@code type} (unknown fields are ignored).
+     *
+     * @throws CoderInputException when the file is missing (the coder is incomplete) or cannot be read
+     */
+    static <T> T readJson(Path folder, String fileName, String kind, Class<T> type) {
+        Path file = folder.resolve(fileName);
+        try {
+            return JSON.readValue(Files.readString(file), type);
+        } catch (NoSuchFileException e) {
+            throw new CoderInputException("Coder folder " + folder + " has no " + fileName + "; it is not a complete "
+                    + kind + " coder: train it again with ./jbang train-coder --coder " + kind, e);
+        } catch (IOException e) {
+            throw new CoderInputException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code value} as indented JSON to {@code fileName} in {@code folder}. */
+    static void writeJson(Path folder, String fileName, Object value) {
+        try {
+            Files.writeString(folder.resolve(fileName), JSON.writeValueAsString(value) + "\n");
+        } catch (IOException e) {
+            throw new CoderException("Cannot write " + folder.resolve(fileName) + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -3,12 +3,11 @@ package org.den4j.coder.lm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.den4j.coder.Code;
 import org.den4j.coder.CodeDictionary;
@@ -37,27 +36,18 @@ import org.den4j.lm.LoraAdapter;
  * finishes each one, which the coder API streams; decoding is greedy, so temperature, top_p and seed do not change
  * the answer.
  */
-public final class GenerateCoder implements GenerativeCoder {
+public final class GenerateCoder extends BackboneCoder implements GenerativeCoder {
     /** The kind, as in {@code coder.json}. */
     public static final String KIND = "lm-generate";
 
-    private final CoderModel model;
-    private final CodeDictionary dictionary;
-    private final Set<IcdVersion> versions;
-    private final Backbone backbone;
-    private final LoraAdapter adapter;
     private final GenerateConfig config;
     private final Map<IcdVersion, CodeTrie> tries = new EnumMap<>(IcdVersion.class);
 
-    GenerateCoder(CoderModel model, CodeDictionary dictionary, Set<IcdVersion> versions, Backbone backbone,
+    GenerateCoder(CoderModel model, CodeDictionary dictionary, Collection<IcdVersion> versions, Backbone backbone,
             LoraAdapter adapter, GenerateConfig config) {
-        this.model = model;
-        this.dictionary = dictionary;
-        this.versions = versions;
-        this.backbone = backbone;
-        this.adapter = adapter;
+        super(KIND, model, dictionary, versions, backbone, adapter);
         this.config = config;
-        for (IcdVersion v : versions) {
+        for (IcdVersion v : this.versions) {
             List<Code> codes = dictionary.codes(v);
             if (!codes.isEmpty()) {
                 tries.put(v, trie(backbone, codes));
@@ -87,38 +77,11 @@ public final class GenerateCoder implements GenerativeCoder {
         Backbone backbone = Backbone.open(coder.base(), null, options.device());
         LoraAdapter adapter = null;
         try {
-            adapter = LoraAdapter.load(dir, backbone.model().model());
-            backbone.model().model().attachAdapter(adapter);
-            Set<IcdVersion> v = EnumSet.noneOf(IcdVersion.class);
-            v.addAll(coder.icdVersions());
-            return new GenerateCoder(model, dictionary, v, backbone, adapter, config);
+            adapter = attachAdapter(backbone, dir);
+            return new GenerateCoder(model, dictionary, coder.icdVersions(), backbone, adapter, config);
         } catch (RuntimeException e) {
-            if (adapter != null) {
-                adapter.close();
-            }
-            backbone.close();
-            throw e;
+            throw release(e, adapter, backbone);
         }
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public CoderModel model() {
-        return model;
-    }
-
-    @Override
-    public CodeDictionary dictionary() {
-        return dictionary;
-    }
-
-    @Override
-    public Set<IcdVersion> versions() {
-        return versions;
     }
 
     @Override
@@ -138,7 +101,7 @@ public final class GenerateCoder implements GenerativeCoder {
             List<Evidence> evidence = options.evidence() ? evidence(text, e.getKey()) : List.of();
             codes.add(PredictedCode.of(e.getKey(), dictionary, Math.max(0, Math.min(1, e.getValue())), evidence));
         }
-        return new Prediction(codes, model, (System.nanoTime() - start) / 1_000_000);
+        return new Prediction(codes, model(), (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override
@@ -233,22 +196,4 @@ public final class GenerateCoder implements GenerativeCoder {
                 text.substring(at, at + description.length())));
     }
 
-    private IcdVersion checkVersion(IcdVersion asked) {
-        IcdVersion v = asked != null ? asked : defaultVersion();
-        if (!versions.contains(v)) {
-            throw new CoderInputException("This coder was trained on " + versions.stream().map(IcdVersion::id)
-                    .toList() + " codes, not " + v.id() + "; ask for one of those (--code-system)");
-        }
-        return v;
-    }
-
-    @Override
-    public void close() {
-        try {
-            backbone.model().model().detachAdapter();
-            adapter.close();
-        } finally {
-            backbone.close();
-        }
-    }
 }

@@ -1,14 +1,7 @@
 package org.den4j.coder.lm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.den4j.coder.CoderException;
 import org.den4j.coder.CoderInputException;
 
 /**
@@ -29,8 +22,6 @@ public record GenerateConfig(@JsonProperty("prompt_template") String promptTempl
     public static final String NOTE = "{note}";
     /** The folder of the LoRA adapter in a coder folder. */
     public static final String ADAPTER_DIR = "adapter";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public GenerateConfig {
         if (promptTemplate == null || !promptTemplate.contains(NOTE)) {
@@ -46,23 +37,11 @@ public record GenerateConfig(@JsonProperty("prompt_template") String promptTempl
 
     /** Reads it from a coder folder. */
     public static GenerateConfig read(Path folder) {
-        Path file = folder.resolve(FILE_NAME);
-        try {
-            return JSON.readValue(Files.readString(file), GenerateConfig.class);
-        } catch (NoSuchFileException e) {
-            throw new CoderInputException("Coder folder " + folder + " has no " + FILE_NAME + "; it is not a complete "
-                    + "lm-generate coder: train it again with ./jbang train-coder --coder lm-generate", e);
-        } catch (IOException e) {
-            throw new CoderInputException("Cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return CoderFolders.readJson(folder, FILE_NAME, "lm-generate", GenerateConfig.class);
     }
 
     /** Writes it into a coder folder. */
     public void write(Path folder) {
-        try {
-            Files.writeString(folder.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n");
-        } catch (IOException e) {
-            throw new CoderException("Cannot write " + folder.resolve(FILE_NAME) + ": " + e.getMessage(), e);
-        }
+        CoderFolders.writeJson(folder, FILE_NAME, this);
     }
 }

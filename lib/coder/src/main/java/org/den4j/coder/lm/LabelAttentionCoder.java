@@ -8,10 +8,9 @@ import ai.djl.nn.Activation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.den4j.coder.Code;
 import org.den4j.coder.CodeDictionary;
 import org.den4j.coder.CoderConfig;
@@ -33,30 +32,21 @@ import org.den4j.lm.LoraAdapter;
  * is the words it attended to most. Calls are serialised (one note at a time through the backbone). The caller
  * closes it.
  */
-public final class LabelAttentionCoder implements IcdCoder {
+public final class LabelAttentionCoder extends BackboneCoder {
     /** The kind, as in {@code coder.json}. */
     public static final String KIND = "lm-label-attention";
     private static final int EVIDENCE_SPANS = 3;
 
-    private final CoderModel model;
-    private final CodeDictionary dictionary;
-    private final Set<IcdVersion> versions;
-    private final Backbone backbone;
-    private final LoraAdapter adapter;
     private final NDManager manager;
     private final LabelAttentionHead head;
     private final LabelAttentionConfig config;
     private final Thresholds thresholds;
     private final List<Code> labels;
 
-    LabelAttentionCoder(CoderModel model, CodeDictionary dictionary, Set<IcdVersion> versions, Backbone backbone,
-            LoraAdapter adapter, NDManager manager, LabelAttentionHead head, LabelAttentionConfig config,
-            Thresholds thresholds) {
-        this.model = model;
-        this.dictionary = dictionary;
-        this.versions = versions;
-        this.backbone = backbone;
-        this.adapter = adapter;
+    LabelAttentionCoder(CoderModel model, CodeDictionary dictionary, Collection<IcdVersion> versions,
+            Backbone backbone, LoraAdapter adapter, NDManager manager, LabelAttentionHead head,
+            LabelAttentionConfig config, Thresholds thresholds) {
+        super(KIND, model, dictionary, versions, backbone, adapter);
         this.manager = manager;
         this.head = head;
         this.config = config;
@@ -85,8 +75,7 @@ public final class LabelAttentionCoder implements IcdCoder {
                     throw new CoderInputException("Coder folder " + folder + " has a tuned backbone but no "
                             + LabelAttentionConfig.ADAPTER_DIR + "/; train it again");
                 }
-                adapter = LoraAdapter.load(dir, backbone.model().model());
-                backbone.model().model().attachAdapter(adapter);
+                adapter = attachAdapter(backbone, dir);
             }
             manager = backbone.model().model().manager().newSubManager();
             LabelAttentionHead head = LabelAttentionHead.load(folder, manager);
@@ -96,39 +85,14 @@ public final class LabelAttentionCoder implements IcdCoder {
                         + config.labels().size() + " labels and base " + coder.base() + " has hidden size "
                         + backbone.hiddenSize() + "; the coder was trained on another base");
             }
-            Set<IcdVersion> v = EnumSet.noneOf(IcdVersion.class);
-            v.addAll(coder.icdVersions());
-            return new LabelAttentionCoder(model, dictionary, v, backbone, adapter, manager, head, config, thresholds);
+            return new LabelAttentionCoder(model, dictionary, coder.icdVersions(), backbone, adapter, manager, head,
+                    config, thresholds);
         } catch (RuntimeException e) {
             if (manager != null) {
                 manager.close();
             }
-            if (adapter != null) {
-                adapter.close();
-            }
-            backbone.close();
-            throw e;
+            throw release(e, adapter, backbone);
         }
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public CoderModel model() {
-        return model;
-    }
-
-    @Override
-    public CodeDictionary dictionary() {
-        return dictionary;
-    }
-
-    @Override
-    public Set<IcdVersion> versions() {
-        return versions;
     }
 
     /** The labels in the head's order. */
@@ -164,7 +128,7 @@ public final class LabelAttentionCoder implements IcdCoder {
             codes.add(PredictedCode.of(labels.get(l), dictionary, clamp(s.probabilities[l]),
                     options.evidence() ? EvidenceSpans.of(s.note, row, EVIDENCE_SPANS) : List.of()));
         }
-        return new Prediction(codes, model, (System.nanoTime() - start) / 1_000_000);
+        return new Prediction(codes, model(), (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override
@@ -180,15 +144,6 @@ public final class LabelAttentionCoder implements IcdCoder {
         }
         out.sort(Comparator.comparingDouble((ScoredCode c) -> -c.score()));
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
-    }
-
-    private IcdVersion checkVersion(IcdVersion asked) {
-        IcdVersion v = asked != null ? asked : defaultVersion();
-        if (!versions.contains(v)) {
-            throw new CoderInputException("This coder was trained on " + versions.stream().map(IcdVersion::id)
-                    .toList() + " codes, not " + v.id() + "; ask for one of those (--code-system)");
-        }
-        return v;
     }
 
     /** A note's tokens, every label's probability, and its attention (labels x tokens, row-major). */
@@ -215,11 +170,8 @@ public final class LabelAttentionCoder implements IcdCoder {
     public void close() {
         try {
             manager.close();
-            if (adapter != null) {
-                adapter.close();
-            }
         } finally {
-            backbone.close();
+            super.close();
         }
     }
 }

@@ -1,16 +1,8 @@
 package org.den4j.coder.lm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import org.den4j.coder.CoderException;
-import org.den4j.coder.CoderInputException;
 
 /**
  * The {@value #FILE_NAME} of an {@code lm-label-attention} coder folder: how the head reads the backbone, its
@@ -29,9 +21,6 @@ public record LabelAttentionConfig(@JsonProperty("chunk") int chunk, @JsonProper
     public static final String FILE_NAME = "label-attention.json";
     /** The folder of the LoRA adapter in a coder folder, when the backbone was tuned. */
     public static final String ADAPTER_DIR = "adapter";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public LabelAttentionConfig {
         labels = List.copyOf(labels);
@@ -44,23 +33,11 @@ public record LabelAttentionConfig(@JsonProperty("chunk") int chunk, @JsonProper
 
     /** Reads it from a coder folder. */
     public static LabelAttentionConfig read(Path folder) {
-        Path file = folder.resolve(FILE_NAME);
-        try {
-            return JSON.readValue(Files.readString(file), LabelAttentionConfig.class);
-        } catch (NoSuchFileException e) {
-            throw new CoderInputException("Coder folder " + folder + " has no " + FILE_NAME + "; it is not a complete "
-                    + "lm-label-attention coder: train it again with ./jbang train-coder --coder lm-label-attention", e);
-        } catch (IOException e) {
-            throw new CoderInputException("Cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return CoderFolders.readJson(folder, FILE_NAME, "lm-label-attention", LabelAttentionConfig.class);
     }
 
     /** Writes it into a coder folder. */
     public void write(Path folder) {
-        try {
-            Files.writeString(folder.resolve(FILE_NAME), JSON.writeValueAsString(this) + "\n");
-        } catch (IOException e) {
-            throw new CoderException("Cannot write " + folder.resolve(FILE_NAME) + ": " + e.getMessage(), e);
-        }
+        CoderFolders.writeJson(folder, FILE_NAME, this);
     }
 }

@@ -39,6 +39,7 @@ import org.den4j.coder.IcdCoder;
 import org.den4j.coder.IcdVersion;
 import org.den4j.coder.PredictOptions;
 import org.den4j.coder.Prediction;
+import org.den4j.serve.HttpEndpoint;
 import org.den4j.serve.den.ApiKeys;
 
 /** The coder API's routes; see {@link CoderApiServer} for the contract. */
@@ -74,13 +75,9 @@ final class ApiRoutes {
 
     Javalin create() {
         long maxBody = config.api().maxBodyBytes();
-        Javalin app = Javalin.create(c -> {
-            c.showJavalinBanner = false;
-            c.startupWatcherEnabled = false;
+        Javalin app = HttpEndpoint.javalin(maxBody, c -> {
             // compression would hold back server-sent events until a buffer fills
             c.http.disableCompression();
-            c.http.maxRequestSize = maxBody;
-            c.router.ignoreTrailingSlashes = true;
             c.jetty.multipartConfig.maxTotalRequestSize(maxBody, SizeUnit.BYTES);
             c.jetty.multipartConfig.maxFileSize(maxBody, SizeUnit.BYTES);
             c.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(maxBody, Integer.MAX_VALUE), SizeUnit.BYTES);

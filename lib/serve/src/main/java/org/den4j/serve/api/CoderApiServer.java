@@ -1,13 +1,11 @@
 package org.den4j.serve.api;
 
-import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -16,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.den4j.coder.CoderFormat;
 import org.den4j.den.Den;
+import org.den4j.serve.HttpEndpoint;
 import org.den4j.serve.den.ApiKeys;
 
 /**
@@ -53,11 +52,9 @@ import org.den4j.serve.den.ApiKeys;
  * the coder once no request holds it. It does not close the den (the caller that opened it does).
  */
 public final class CoderApiServer implements AutoCloseable {
-    private final Javalin app;
+    private final HttpEndpoint endpoint;
     private final CoderSlot slot;
     private final ExecutorService workers;
-    private final URI url;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final Builder.OpenedDen openedDen;
 
     private CoderApiServer(Builder b) {
@@ -79,25 +76,14 @@ public final class CoderApiServer implements AutoCloseable {
         RateLimiter limiter = config.api().requestsPerMinute() == 0 ? null
                 : new RateLimiter(config.api().requestsPerMinute(), config.api().burst(), System::nanoTime);
         ApiRoutes routes = new ApiRoutes(config, slot, metrics, keys, limiter, workers, b.clock);
-        String host = config.api().host();
         try {
-            this.app = routes.create().start(host, config.api().port());
+            this.endpoint = HttpEndpoint.start(routes.create(), config.api().host(), config.api().port(),
+                    "The coder API", (message, e) -> new ApiException(500, "server_error", "cannot_start", message));
         } catch (RuntimeException e) {
             workers.shutdownNow();
-            throw new ApiException(500, "server_error", "cannot_start", "The coder API cannot listen on " + host + ":"
-                    + config.api().port() + " (" + rootMessage(e) + "); choose another --port (0 picks a free one)");
+            throw e;
         }
-        String shown = host.contains(":") ? "[" + host + "]" : host;
-        this.url = URI.create("http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : shown) + ":" + app.port());
         slot.start();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** A server with these settings. */
@@ -107,12 +93,12 @@ public final class CoderApiServer implements AutoCloseable {
 
     /** The base URL, for example {@code http://127.0.0.1:8000}; OpenAI clients use {@code url() + "/v1"}. */
     public URI url() {
-        return url;
+        return endpoint.url();
     }
 
     /** The port it listens on (the chosen one when started with port 0). */
     public int port() {
-        return app.port();
+        return endpoint.port();
     }
 
     /** Whether a coder is loaded and served (what {@code /health} says). */
@@ -122,7 +108,7 @@ public final class CoderApiServer implements AutoCloseable {
 
     /** Blocks until {@link #close()} is called (from another thread or a shutdown hook). */
     public void join() throws InterruptedException {
-        stopped.await();
+        endpoint.join();
     }
 
     /** The den4j version, as {@code /info} reports it. */
@@ -141,24 +127,18 @@ public final class CoderApiServer implements AutoCloseable {
     /** Stops the HTTP server, the follower and the prediction threads; the coder closes after its last request. */
     @Override
     public void close() {
-        try {
-            app.stop();
-        } finally {
-            try {
-                workers.shutdown();
-                slot.close();
-                if (openedDen != null) {
-                    openedDen.close();
-                }
-            } finally {
-                stopped.countDown();
+        endpoint.close(() -> {
+            workers.shutdown();
+            slot.close();
+            if (openedDen != null) {
+                openedDen.close();
             }
-        }
+        });
     }
 
     @Override
     public String toString() {
-        return "CoderApiServer[" + url + " -> " + slot.requested() + "]";
+        return "CoderApiServer[" + endpoint.url() + " -> " + slot.requested() + "]";
     }
 
     /** Builds a {@link CoderApiServer}. */

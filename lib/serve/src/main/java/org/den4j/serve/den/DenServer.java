@@ -1,6 +1,5 @@
 package org.den4j.serve.den;
 
-import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import org.den4j.den.Den;
 import org.den4j.den.DenConfig;
 import org.den4j.den.backend.DenBackend;
 import org.den4j.den.backend.LocalBackend;
+import org.den4j.serve.HttpEndpoint;
 
 /**
  * A den exposed over HTTP for a team: what {@code ./jbang den serve} runs.
@@ -47,11 +47,9 @@ import org.den4j.den.backend.LocalBackend;
  * and closes the den and its backend.
  */
 public final class DenServer implements AutoCloseable {
-    private final Javalin app;
+    private final HttpEndpoint endpoint;
     private final Den den;
     private final GuardedBackend backend;
-    private final URI url;
-    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     private DenServer(Builder b) {
         GuardedBackend.ServerPolicy policy = new GuardedBackend.ServerPolicy(b.allowPushFinetuned,
@@ -68,22 +66,12 @@ public final class DenServer implements AutoCloseable {
         backend.liveModels(digest -> den.has("sha256:" + digest));
         Routes routes = new Routes(den, backend, b.keys, policy);
         try {
-            this.app = routes.create().start(b.host, b.port);
+            this.endpoint = HttpEndpoint.start(routes.create(), b.host, b.port, "Den server for " + den.location(),
+                    (message, e) -> new ServeException(500, "cannot_start", message));
         } catch (RuntimeException e) {
             den.close();
-            throw new ServeException(500, "cannot_start", "Den server for " + den.location() + " cannot listen on "
-                    + b.host + ":" + b.port + " (" + rootMessage(e) + "); choose another --port (0 picks a free one)");
+            throw e;
         }
-        String host = b.host.contains(":") ? "[" + b.host + "]" : b.host;
-        this.url = URI.create("http://" + (b.host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + app.port());
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** A server for the den on {@code backend}; the server closes the backend when it is closed. */
@@ -98,12 +86,12 @@ public final class DenServer implements AutoCloseable {
 
     /** The base URL clients use, for example {@code http://127.0.0.1:8080}. */
     public URI url() {
-        return url;
+        return endpoint.url();
     }
 
     /** The port it listens on (the chosen one when started with port 0). */
     public int port() {
-        return app.port();
+        return endpoint.port();
     }
 
     /** Where the served den lives. */
@@ -118,26 +106,18 @@ public final class DenServer implements AutoCloseable {
 
     /** Blocks until {@link #close()} is called (from another thread or a shutdown hook). */
     public void join() throws InterruptedException {
-        stopped.await();
+        endpoint.join();
     }
 
     /** Stops the HTTP server, then closes the den and its backend. */
     @Override
     public void close() {
-        try {
-            app.stop();
-        } finally {
-            try {
-                den.close();
-            } finally {
-                stopped.countDown();
-            }
-        }
+        endpoint.close(den::close);
     }
 
     @Override
     public String toString() {
-        return "DenServer[" + url + " -> " + den.location() + "]";
+        return "DenServer[" + endpoint.url() + " -> " + den.location() + "]";
     }
 
     /** Builds a {@link DenServer}. */

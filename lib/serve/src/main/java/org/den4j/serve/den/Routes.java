@@ -39,6 +39,7 @@ import org.den4j.den.backend.StoredDocument;
 import org.den4j.den.format.DocumentKey;
 import org.den4j.den.format.Json;
 import org.den4j.den.format.Sha256;
+import org.den4j.serve.HttpEndpoint;
 import org.den4j.serve.den.ApiKeys.Scope;
 
 /** The den server's HTTP routes; see {@link DenServer} for the API. */
@@ -60,13 +61,7 @@ final class Routes {
     }
 
     Javalin create() {
-        Javalin app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
-            config.http.disableCompression();
-            config.http.maxRequestSize = 64L << 20;
-            config.router.ignoreTrailingSlashes = true;
-        });
+        Javalin app = HttpEndpoint.javalin(64L << 20, config -> config.http.disableCompression());
         app.before(ctx -> ctx.header(HttpBackend.LOCAL_FINE_TUNE_HEADER, String.valueOf(policy.allowLocalFineTune())));
 
         app.get(API + "/info", this::info);
