@@ -6,6 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
 import org.den4j.den.Den;
@@ -41,12 +43,15 @@ public final class LoopServer implements AutoCloseable {
 
     private LoopServer(Builder b) {
         this.db = LoopDatabase.open(b.location, b.poolSize);
+        // What has started so far, stopped in reverse order when a later step fails.
+        Deque<Runnable> started = new ArrayDeque<>();
         LoopRoutes routes;
         try {
             ObjectMapper json = LoopJson.mapper();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             JobQueue queue = new JobQueue(db, json);
             this.champions = new Champions(db, b.den, b.algorithms);
+            started.push(champions::close);
             registry.counter("den4j_loop_champion_swaps");
             champions.onSwap(s -> registry.counter("den4j_loop_champion_swaps").increment());
             champions.listen();
@@ -54,22 +59,36 @@ public final class LoopServer implements AutoCloseable {
             Training training = new Training(db, queue, b.algorithms, champions, b.den,
                     b.workDirectory.resolve("training"), json);
             this.worker = new Worker(queue, Map.of("train", training), b.workers, b.lease, Duration.ofSeconds(1));
+            started.push(worker::close);
             observations.onJobQueued(id -> worker.wake());
             this.uploads = new Uploads(db, queue, champions, json, b.workDirectory.resolve("uploads"), b.maxUploadBytes,
                     2, worker.name());
+            started.push(uploads::close);
             routes = new LoopRoutes(db, json, registry, new Tenants(db), new LabelSets(db, b.algorithms), observations,
                     queue, new Models(db, json, b.den), training, uploads, b.rateLimit);
         } catch (RuntimeException e) {
-            db.close();
+            stop(started, e);
             throw new LoopException("The loop server cannot start on " + b.host + ":" + b.port + ": " + e.getMessage()
                     + " (choose another --port; 0 picks a free one)", e);
         }
         try {
             this.endpoint = HttpEndpoint.start(routes.create(), b.host, b.port, "The loop server", LoopException::new);
         } catch (RuntimeException e) {
-            db.close();
+            stop(started, e);
             throw e;
         }
+    }
+
+    /** Stops what a failed start had started (uploads, workers, listener), then the database. */
+    private void stop(Deque<Runnable> started, RuntimeException failure) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().run();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        db.close();
     }
 
     /** A server on the database at {@code location} that keeps its models in {@code den}. */

@@ -3,9 +3,12 @@ package org.den4j.loop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +43,24 @@ class LoopServerTest {
     static void stop() {
         server.close();
         den.close();
+    }
+
+    @Test
+    void aTakenPortFailsTheStartAndLeavesNoWorkerRunning() throws Exception {
+        long before = workerThreads();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            LoopException e = assertThrows(LoopException.class, () -> LoopServer.builder(
+                    LoopDatabase.Location.url(TestPostgres.newDatabase("taken")), den)
+                    .algorithms(MemorizingAlgorithm.algorithms()).workDirectory(dir.resolve("work-taken"))
+                    .host("127.0.0.1").port(taken.getLocalPort()).workers(2).start());
+            assertTrue(e.getMessage().contains("choose another --port"), e.getMessage());
+        }
+        assertEquals(before, workerThreads(), "worker threads left running after a failed start");
+    }
+
+    private static long workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("den4j-loop-worker-")).count();
     }
 
     static List<Map<String, Object>> items(String prefix, int n) {
