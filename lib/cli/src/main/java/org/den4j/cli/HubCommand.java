@@ -210,18 +210,7 @@ public final class HubCommand implements Callable<Integer> {
             out.println(id + ": ok: " + check.verified().size() + " files (" + level.id() + ") in " + check.folder()
                     + " match " + check.repoId() + "@" + check.commit());
         }
-        for (String path : check.missing()) {
-            out.println(id + ": missing: " + path);
-            exit = Math.max(exit, Commands.FAILURE);
-        }
-        for (String path : check.extra()) {
-            out.println(id + ": extra: " + path);
-            exit = Math.max(exit, Commands.FAILURE);
-        }
-        for (BadChecksumException bad : check.damaged()) {
-            out.println(id + ": damaged: " + bad.getMessage());
-            exit = BAD_CHECKSUM;
-        }
+        exit = problems(out, id, check.missing(), check.extra(), check.damaged(), exit);
         out.flush();
         return exit;
     }
@@ -241,16 +230,27 @@ public final class HubCommand implements Callable<Integer> {
             if (check.isComplete()) {
                 out.println(id + ": ok: " + check.verified().size() + " files (" + level + ")");
             }
-            for (String path : check.missing()) {
-                out.println(id + ": missing: " + path);
-                exit = Math.max(exit, Commands.FAILURE);
-            }
-            for (BadChecksumException bad : check.damaged()) {
-                out.println(id + ": damaged: " + bad.getMessage());
-                exit = BAD_CHECKSUM;
-            }
+            exit = problems(out, id, check.missing(), List.of(), check.damaged(), exit);
         }
         out.flush();
+        return exit;
+    }
+
+    /** Prints each missing, extra and damaged file of {@code id}; returns the exit code they make with {@code exit}. */
+    private static int problems(PrintWriter out, String id, List<String> missing, List<String> extra,
+            List<BadChecksumException> damaged, int exit) {
+        for (String path : missing) {
+            out.println(id + ": missing: " + path);
+            exit = Math.max(exit, Commands.FAILURE);
+        }
+        for (String path : extra) {
+            out.println(id + ": extra: " + path);
+            exit = Math.max(exit, Commands.FAILURE);
+        }
+        for (BadChecksumException bad : damaged) {
+            out.println(id + ": damaged: " + bad.getMessage());
+            exit = BAD_CHECKSUM;
+        }
         return exit;
     }
 }
